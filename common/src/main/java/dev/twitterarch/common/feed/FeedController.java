@@ -1,0 +1,46 @@
+package dev.twitterarch.common.feed;
+
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.twitterarch.common.tweet.TweetStore;
+import dev.twitterarch.common.tweet.TweetView;
+import dev.twitterarch.common.user.UserStore;
+import dev.twitterarch.common.web.ActingUser;
+import dev.twitterarch.common.web.ApiException;
+
+@RestController
+class FeedController {
+
+    static final int MAX_LIMIT = 100;
+
+    private final FeedStrategy feed;
+    private final TweetStore tweets;
+    private final UserStore users;
+
+    FeedController(FeedStrategy feed, TweetStore tweets, UserStore users) {
+        this.feed = feed;
+        this.tweets = tweets;
+        this.users = users;
+    }
+
+    @GetMapping({"/api/feed", "/api/feed/"})
+    FeedPage feed(ActingUser user, @RequestParam(defaultValue = "20") int limit,
+                  @RequestParam(required = false) String before) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ApiException.badRequest("'limit' must be between 1 and " + MAX_LIMIT + ", was " + limit);
+        }
+        FeedCursor cursor = FeedCursor.parse(before);
+        List<TweetRef> refs = feed.read(user.id(), cursor, limit);
+        if (refs.isEmpty() && cursor == FeedCursor.FIRST) {
+            // only an empty first page costs the existence check; a full page proves the user exists
+            users.requireExists(user.id(), "user");
+        }
+        List<TweetView> items = tweets.hydrate(refs);
+        String next = refs.size() == limit ? FeedCursor.after(refs.get(refs.size() - 1)).toString() : null;
+        return new FeedPage(items, next);
+    }
+}

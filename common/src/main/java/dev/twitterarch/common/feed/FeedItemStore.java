@@ -1,0 +1,99 @@
+package dev.twitterarch.common.feed;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import dev.twitterarch.common.tweet.Tweet;
+
+/**
+ * The precomputed home feed, {@code feed_items}: one row per (reader, tweet), read back with one
+ * index range scan. Every write is one set-based statement and idempotent ({@code ON CONFLICT DO
+ * NOTHING}, or a delete), so the steps that run these from a queue can safely run one twice.
+ * Steps 2-6 differ in when and where they call these, not in the SQL.
+ */
+@Repository
+public class FeedItemStore {
+
+    private final JdbcClient jdbc;
+
+    FeedItemStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The author's own entry: written at once in every step, so authors read their own writes. */
+    public int insertOwn(Tweet tweet) {
+        return jdbc.sql("""
+                        INSERT INTO feed_items (user_id, tweet_id, author_id) VALUES (:author, :tweet, :author)
+                        ON CONFLICT DO NOTHING""")
+                .param("author", tweet.userId())
+                .param("tweet", tweet.id())
+                .update();
+    }
+
+    /**
+     * Fan-out on write: one row for each current follower of the author, in one statement. The cost of
+     * posting grows with the follower count. (On Citus this INSERT ... SELECT reads the author's shard
+     * of followers and repartitions the rows to the followers' shards.)
+     */
+    public int fanOutToFollowers(Tweet tweet) {
+        return jdbc.sql("""
+                        INSERT INTO feed_items (user_id, tweet_id, author_id)
+                        SELECT f.follower_id, :tweet, :author FROM followers f WHERE f.user_id = :author
+                        ON CONFLICT DO NOTHING""")
+                .param("author", tweet.userId())
+                .param("tweet", tweet.id())
+                .update();
+    }
+
+    /** A new follow brings all the followee's existing tweets into the follower's feed. */
+    public int backfill(long followerId, long followeeId) {
+        return jdbc.sql("""
+                        INSERT INTO feed_items (user_id, tweet_id, author_id)
+                        SELECT :follower, t.id, t.user_id FROM tweets t WHERE t.user_id = :followee
+                        ON CONFLICT DO NOTHING""")
+                .param("follower", followerId)
+                .param("followee", followeeId)
+                .update();
+    }
+
+    /** An unfollow takes the followee's tweets out of the follower's feed. */
+    public int purgeAuthor(long followerId, long followeeId) {
+        return jdbc.sql("DELETE FROM feed_items WHERE user_id = :follower AND author_id = :followee")
+                .param("follower", followerId)
+                .param("followee", followeeId)
+                .update();
+    }
+
+    /**
+     * A deleted tweet leaves every feed that holds it: the author's and those of the author's current
+     * followers, found through {@code following} (colocated with feed_items on the reader's id).
+     */
+    public int purgeTweet(Tweet tweet) {
+        int own = jdbc.sql("DELETE FROM feed_items WHERE user_id = :author AND tweet_id = :tweet")
+                .param("author", tweet.userId())
+                .param("tweet", tweet.id())
+                .update();
+        int followers = jdbc.sql("""
+                        DELETE FROM feed_items fi USING following fo
+                        WHERE fo.followee_id = :author AND fi.user_id = fo.user_id AND fi.tweet_id = :tweet""")
+                .param("author", tweet.userId())
+                .param("tweet", tweet.id())
+                .update();
+        return own + followers;
+    }
+
+    /** A page of the feed: one backward range scan of the primary key (user_id, tweet_id). */
+    public List<TweetRef> page(long userId, FeedCursor cursor, int limit) {
+        return jdbc.sql("""
+                        SELECT tweet_id, author_id FROM feed_items
+                        WHERE user_id = :user AND tweet_id < :before
+                        ORDER BY tweet_id DESC LIMIT :limit""")
+                .param("user", userId)
+                .param("before", cursor.before())
+                .param("limit", limit)
+                .query(TweetRef.class)
+                .list();
+    }
+}

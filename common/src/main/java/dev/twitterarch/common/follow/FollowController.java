@@ -1,0 +1,37 @@
+package dev.twitterarch.common.follow;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.twitterarch.common.web.ActingUser;
+import jakarta.validation.Valid;
+
+@RestController
+@RequestMapping("/api/subscriptions")
+class FollowController {
+
+    private final FollowService follows;
+
+    FollowController(FollowService follows) {
+        this.follows = follows;
+    }
+
+    /** 201 when the follow is new, 200 when it already existed: following twice changes nothing. */
+    @PostMapping("/follow")
+    ResponseEntity<Follow> follow(ActingUser user, @Valid @RequestBody FollowRequest request) {
+        Follow follow = follows.follow(user.id(), request.followeeId());
+        return ResponseEntity.status(follow.created() ? HttpStatus.CREATED : HttpStatus.OK).body(follow);
+    }
+
+    @DeleteMapping("/unfollow/{followeeId}")
+    ResponseEntity<Void> unfollow(ActingUser user, @PathVariable long followeeId) {
+        follows.unfollow(user.id(), followeeId);
+        return ResponseEntity.noContent().build();
+    }
+}

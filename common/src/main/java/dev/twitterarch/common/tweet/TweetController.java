@@ -1,0 +1,46 @@
+package dev.twitterarch.common.tweet;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import dev.twitterarch.common.web.ActingUser;
+import dev.twitterarch.common.web.ApiException;
+import jakarta.validation.Valid;
+
+@RestController
+@RequestMapping("/api/tweets")
+class TweetController {
+
+    private final TweetService service;
+    private final TweetStore tweets;
+
+    TweetController(TweetService service, TweetStore tweets) {
+        this.service = service;
+        this.tweets = tweets;
+    }
+
+    @PostMapping({"", "/"})
+    ResponseEntity<Tweet> post(ActingUser user, @Valid @RequestBody PostTweetRequest request) {
+        Tweet tweet = service.post(user.id(), request.content());
+        var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/tweets/{id}").build(tweet.id());
+        return ResponseEntity.created(location).body(tweet);
+    }
+
+    @GetMapping("/{id}")
+    TweetView get(@PathVariable long id) {
+        return tweets.find(id).orElseThrow(() -> ApiException.notFound("tweet " + id + " not found"));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(ActingUser user, @PathVariable long id) {
+        service.delete(user.id(), id);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.twitterarch.common.web;
+
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one error contract of the API: every error is an RFC 9457 {@code application/problem+json}
+ * body whose {@code detail} names the field, header, parameter or id at fault. Spring MVC's own
+ * exceptions (wrong content type, unknown path, wrong method ...) come through the base class;
+ * this class words the ones a client will meet most. Nothing here ever returns a stack trace.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> apiException(ApiException e, WebRequest request) {
+        return problem(e, e.status(), e.getMessage(), Map.of(), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        log.error("unexpected error on {}", request.getDescription(false), e);
+        return problem(e, HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the server log has the details", Map.of(), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> Map.of("field", JsonNames.of(error.getField()), "message", messageOf(error)))
+                .toList();
+        String detail = String.join("; ", errors.stream().map(error -> error.get("field") + ": " + error.get("message")).toList());
+        return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of("errors", errors), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        return problem(e, HttpStatus.BAD_REQUEST, unreadableBody(e), Map.of(), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
+        String detail = "'" + name + "' must be " + describe(e.getRequiredType()) + ", was '"
+                + ActingUserResolver.abbreviate(String.valueOf(e.getValue())) + "'";
+        return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of(), request);
+    }
+
+    private ResponseEntity<Object> problem(Exception e, HttpStatus status, String detail, Map<String, Object> properties,
+                                           WebRequest request) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        properties.forEach(body::setProperty);
+        return handleExceptionInternal(e, body, new HttpHeaders(), status, request);
+    }
+
+    private static String unreadableBody(HttpMessageNotReadableException e) {
+        Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'";
+        }
+        if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
+            String field = json.getPath().get(json.getPath().size() - 1).getPropertyName();
+            if (cause instanceof InputCoercionException) {
+                return "field '" + field + "' is out of range: " + json.getOriginalMessage();
+            }
+            if (cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+                return "field '" + field + "' must be " + describe(mismatch.getTargetType());
+            }
+            return "field '" + field + "' is invalid: " + json.getOriginalMessage();
+        }
+        if (cause instanceof StreamReadException json) {
+            return "request body is not valid JSON: " + json.getOriginalMessage();
+        }
+        return "request body is missing or not a JSON object";
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == long.class || type == Long.class) {
+            return "a 64-bit integer";
+        }
+        if (type == int.class || type == Integer.class) {
+            return "a 32-bit integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "of type " + (type == null ? "?" : type.getSimpleName());
+    }
+
+    private static String messageOf(FieldError error) {
+        return error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.twitterarch.step1;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+import dev.twitterarch.common.CommonConfiguration;
+
+/** Step 1: the shared API with the feed computed by a JOIN at read time. */
+@SpringBootApplication
+@Import(CommonConfiguration.class)
+public class Step1Application {
+
+    public static void main(String[] args) {
+        SpringApplication.run(Step1Application.class, args);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.twitterarch.step2;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import dev.twitterarch.common.feed.FeedCursor;
+import dev.twitterarch.common.feed.FeedItemStore;
+import dev.twitterarch.common.feed.FeedStrategy;
+import dev.twitterarch.common.feed.TweetRef;
+import dev.twitterarch.common.tweet.Tweet;
+
+/**
+ * Push, synchronously: posting a tweet writes one feed_items row per follower (and one for the
+ * author) inside the tweet's own transaction, so a read is one index range scan of the reader's
+ * own rows. The price moves to the writer: a celebrity's POST now waits for every follower's row,
+ * and following someone copies their whole history into your feed.
+ */
+@Component
+class FanOutOnWriteFeed implements FeedStrategy {
+
+    private final FeedItemStore feedItems;
+
+    FanOutOnWriteFeed(FeedItemStore feedItems) {
+        this.feedItems = feedItems;
+    }
+
+    @Override
+    public void tweetPosted(Tweet tweet) {
+        feedItems.insertOwn(tweet);
+        feedItems.fanOutToFollowers(tweet);
+    }
+
+    @Override
+    public void tweetDeleted(Tweet tweet) {
+        feedItems.purgeTweet(tweet);
+    }
+
+    @Override
+    public void followed(long followerId, long followeeId) {
+        feedItems.backfill(followerId, followeeId);
+    }
+
+    @Override
+    public void unfollowed(long followerId, long followeeId) {
+        feedItems.purgeAuthor(followerId, followeeId);
+    }
+
+    @Override
+    public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
+        return feedItems.page(userId, cursor, limit);
+    }
+}
