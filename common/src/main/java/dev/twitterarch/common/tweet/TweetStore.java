@@ -69,6 +69,7 @@ public class TweetStore {
                         WHERE (t.user_id, t.id) IN (:pairs)""")
                 .param("pairs", pairs)
                 .query(TweetView.class)
+                .list()
                 .stream()
                 .collect(Collectors.toMap(TweetView::id, Function.identity()));
         return refs.stream().map(ref -> byId.get(ref.tweetId())).filter(view -> view != null).toList();

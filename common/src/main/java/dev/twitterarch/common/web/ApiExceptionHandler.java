@@ -85,20 +85,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + unknown.getPropertyName() + "'";
         }
-        if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
-            String field = json.getPath().get(json.getPath().size() - 1).getPropertyName();
-            if (cause instanceof InputCoercionException) {
-                return "field '" + field + "' is out of range: " + json.getOriginalMessage();
-            }
-            if (cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-                return "field '" + field + "' must be " + describe(mismatch.getTargetType());
-            }
-            return "field '" + field + "' is invalid: " + json.getOriginalMessage();
+        if (cause instanceof InputCoercionException number) {
+            return fieldOf(number) + " is out of range: " + number.getOriginalMessage();
         }
         if (cause instanceof StreamReadException json) {
             return "request body is not valid JSON: " + json.getOriginalMessage();
         }
+        if (cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null && !mismatch.getPath().isEmpty()) {
+            return fieldOf(mismatch) + " must be " + describe(mismatch.getTargetType());
+        }
+        if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
+            return fieldOf(json) + " is invalid: " + json.getOriginalMessage();
+        }
         return "request body is missing or not a JSON object";
+    }
+
+    private static String fieldOf(JacksonException e) {
+        return e.getPath().isEmpty() ? "a field" : "field '" + e.getPath().get(e.getPath().size() - 1).getPropertyName() + "'";
     }
 
     private static String describe(Class<?> type) {

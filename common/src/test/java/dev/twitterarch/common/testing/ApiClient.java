@@ -1,0 +1,138 @@
+package dev.twitterarch.common.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The API as a client sees it: plain HTTP and JSON, nothing from the application's classes, so
+ * the tests check the wire format too. Helpers assert the expected status and fail with the body.
+ */
+public final class ApiClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final AtomicLong NAMES = new AtomicLong();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public ApiClient(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    public record Response(int status, String contentType, String body) {
+
+        public JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        public Response expect(int expected) {
+            assertThat(status).as("HTTP status; body: %s", body).isEqualTo(expected);
+            return this;
+        }
+    }
+
+    public record Page(List<Long> ids, String nextCursor) {
+    }
+
+    public Response send(String method, String path, Map<String, String> headers, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        try {
+            var response = http.send(request.build(), BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Response get(String path, Long actingUser) {
+        return send("GET", path, actingUser(actingUser, Map.of()), null);
+    }
+
+    public Response postJson(String path, Long actingUser, Object body) {
+        return send("POST", path, actingUser(actingUser, Map.of("Content-Type", "application/json")), JSON.writeValueAsString(body));
+    }
+
+    public Response delete(String path, Long actingUser) {
+        return send("DELETE", path, actingUser(actingUser, Map.of()), null);
+    }
+
+    private static Map<String, String> actingUser(Long id, Map<String, String> headers) {
+        if (id == null) {
+            return headers;
+        }
+        var withUser = new java.util.HashMap<>(headers);
+        withUser.put("X-User-ID", Long.toString(id));
+        return withUser;
+    }
+
+    /** A new user with a unique name; returns its id. */
+    public long createUser() {
+        String name = "u" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + NAMES.incrementAndGet();
+        return postJson("/api/users/", null, Map.of("username", name, "email", name + "@example.org"))
+                .expect(201).json().get("id").asLong();
+    }
+
+    public long tweet(long author, String content) {
+        return postJson("/api/tweets/", author, Map.of("content", content)).expect(201).json().get("id").asLong();
+    }
+
+    public void deleteTweet(long author, long tweetId) {
+        delete("/api/tweets/" + tweetId, author).expect(204);
+    }
+
+    public Response follow(long follower, long followee) {
+        return postJson("/api/subscriptions/follow", follower, Map.of("followee_id", followee));
+    }
+
+    public void unfollow(long follower, long followee) {
+        delete("/api/subscriptions/unfollow/" + followee, follower).expect(204);
+    }
+
+    public Page page(long user, int limit, String before) {
+        JsonNode page = get("/api/feed/?limit=" + limit + (before == null ? "" : "&before=" + before), user).expect(200).json();
+        List<Long> ids = new ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("id").asLong()));
+        JsonNode next = page.get("next_cursor");
+        return new Page(ids, next == null || next.isNull() ? null : next.asString());
+    }
+
+    /** The whole feed, read page by page with the cursors the API hands out. */
+    public List<Long> wholeFeed(long user, int pageSize) {
+        List<Long> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page page = page(user, pageSize, cursor);
+            ids.addAll(page.ids());
+            // every page but the last is full, exactly as step 1 pages: a short page with a cursor
+            // means entries that hydrate to nothing (rows of deleted tweets left behind)
+            if (page.nextCursor() != null) {
+                assertThat(page.ids()).as("a page followed by a cursor must be full").hasSize(pageSize);
+            } else {
+                assertThat(page.ids().size()).as("last page").isLessThan(pageSize);
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return ids;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.twitterarch.common.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * Finds the services the tests run against, once per JVM, in this order:
+ * <ol>
+ *   <li>addresses given in environment variables ({@code TWITTER_TEST_POSTGRES_URL}, a JDBC URL of
+ *       a server where the tests may create databases, with {@code TWITTER_TEST_POSTGRES_USER} and
+ *       {@code TWITTER_TEST_POSTGRES_PASSWORD});</li>
+ *   <li>Testcontainers, when a Docker engine is available;</li>
+ *   <li>the local services on their default ports.</li>
+ * </ol>
+ * If none answers, the run fails at once and says how to start them. Each JVM (each module's test
+ * run) creates a database of its own and drops it at exit, so tests never touch a demo's data.
+ */
+public final class TestServices {
+
+    private static final String HOW_TO_START = """
+            Start the services the tests need, in one of these ways:
+              - docker compose up -d                (from the repository root, with a Docker engine)
+              - local services (what .ci/run does):  pg_ctlcluster $(ls /etc/postgresql) main start
+              - or point the tests at a server:     TWITTER_TEST_POSTGRES_URL=jdbc:postgresql://host:5432/postgres""";
+
+    private static Database postgres;
+
+    private TestServices() {
+    }
+
+    /** Adds the resolved services to a Spring test context; call it from a {@code @DynamicPropertySource}. */
+    public static void register(DynamicPropertyRegistry registry) {
+        Database db = postgres();
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+    }
+
+    /** A fresh database, private to this JVM's test run. */
+    public static synchronized Database postgres() {
+        if (postgres == null) {
+            postgres = createTestDatabase(resolvePostgresServer());
+        }
+        return postgres;
+    }
+
+    public record Database(String url, String user, String password, String source) {
+
+        public Connection connect() throws SQLException {
+            Properties properties = new Properties();
+            properties.setProperty("user", user);
+            properties.setProperty("password", password);
+            properties.setProperty("connectTimeout", "5");
+            return DriverManager.getConnection(url, properties);
+        }
+
+        Database withDatabase(String name) {
+            return new Database(url.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password, source);
+        }
+    }
+
+    private static Database resolvePostgresServer() {
+        String url = System.getenv("TWITTER_TEST_POSTGRES_URL");
+        if (url != null && !url.isBlank()) {
+            return requireAnswers(new Database(url, env("TWITTER_TEST_POSTGRES_USER", "postgres"),
+                    env("TWITTER_TEST_POSTGRES_PASSWORD", ""), "TWITTER_TEST_POSTGRES_URL"));
+        }
+        if (dockerAvailable()) {
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
+            container.start(); // stopped with the JVM by Testcontainers' reaper
+            return requireAnswers(new Database(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+                    "Testcontainers"));
+        }
+        return requireAnswers(new Database("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local service"));
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static Database requireAnswers(Database server) {
+        try (Connection ignored = server.connect()) {
+            return server;
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL (" + server.source() + ", " + server.url() + ") does not answer: "
+                    + e.getMessage() + "\n" + HOW_TO_START, e);
+        }
+    }
+
+    private static Database createTestDatabase(Database server) {
+        String name = "twitter_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff));
+        execute(server, "CREATE DATABASE " + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> execute(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+        return server.withDatabase(name);
+    }
+
+    private static void execute(Database server, String sql) {
+        try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run '" + sql + "' on " + server.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+}
