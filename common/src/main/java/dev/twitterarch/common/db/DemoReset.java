@@ -18,8 +18,8 @@ class DemoReset implements FlywayMigrationStrategy {
 
     @Override
     public void migrate(org.flywaydb.core.Flyway flyway) {
-        log.warn("twitter.reset-on-start is set: dropping everything in schema(s) {}",
-                String.join(",", flyway.getConfiguration().getSchemas()));
+        log.warn("twitter.reset-on-start is set: dropping everything in schema {}",
+                flyway.getConfiguration().getDefaultSchema());
         org.flywaydb.core.Flyway.configure().configuration(flyway.getConfiguration()).cleanDisabled(false).load().clean();
         flyway.migrate();
     }

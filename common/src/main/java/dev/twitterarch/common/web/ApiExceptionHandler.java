@@ -1,5 +1,6 @@
 package dev.twitterarch.common.web;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -51,10 +52,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
-                .map(error -> Map.of("field", JsonNames.of(error.getField()), "message", messageOf(error)))
+        List<FieldProblem> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> new FieldProblem(JsonNames.of(error.getField()), messageOf(error)))
+                .sorted(Comparator.comparing(FieldProblem::field))
                 .toList();
-        String detail = String.join("; ", errors.stream().map(error -> error.get("field") + ": " + error.get("message")).toList());
+        String detail = String.join("; ", errors.stream().map(error -> error.field() + ": " + error.message()).toList());
         return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of("errors", errors), request);
     }
 
@@ -71,6 +73,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String detail = "'" + name + "' must be " + describe(e.getRequiredType()) + ", was '"
                 + ActingUserResolver.abbreviate(String.valueOf(e.getValue())) + "'";
         return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of(), request);
+    }
+
+    /** One invalid field of a request body, in the {@code errors} list of a 400. */
+    record FieldProblem(String field, String message) {
     }
 
     private ResponseEntity<Object> problem(Exception e, HttpStatus status, String detail, Map<String, Object> properties,

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Step 2 demo: feeds are precomputed when a tweet is posted. Usage: [USERS=2000] ./run-demo.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common/demo/demo-lib.sh"
+USERS=${USERS:-2000}
+
+demo_banner "Step 2: feeds precomputed on write (push, synchronous)" <<EOF
+Posting a tweet also writes one feed_items row per follower, in the same transaction:
+the author waits until every follower's feed has the tweet, so writes grow with followers.
+Reading a feed is one indexed lookup of the reader's own rows, however many accounts they follow.
+We create $USERS users who each post a tweet and all follow a celebrity, plus a reader who
+follows all $USERS of them, then time the celebrity's post and both kinds of feed read.
+Compare with step 1: the celebrity's post gets slower, the reader's feed faster.
+EOF
+
+demo_start step2-precomputed 8002
+
+demo_say "setting up"
+demo_create_users user "$USERS" FANS
+CELEBRITY=$(demo_create_user celebrity)
+READER=$(demo_create_user reader)
+demo_each_posts "${FANS[@]}"
+demo_all_follow "$CELEBRITY" "${FANS[@]}"
+demo_follows_all "$READER" "${FANS[@]}"      # each follow copies the followee's tweets into the feed
+
+demo_say "timing"
+demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
+NEWEST=$(jq -r .id <<<"$DEMO_LAST_BODY")
+demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
+demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
+demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
+demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
+
+demo_results_table "Step 2 (fan-out on write)"
