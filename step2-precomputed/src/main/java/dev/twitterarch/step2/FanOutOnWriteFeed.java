@@ -28,12 +28,12 @@ class FanOutOnWriteFeed implements FeedStrategy {
     @Override
     public void tweetPosted(Tweet tweet) {
         feedItems.insertOwn(tweet);
-        feedItems.fanOutToFollowers(tweet);
+        feedItems.fanOutToFollowers(tweet.userId(), tweet.id());
     }
 
     @Override
     public void tweetDeleted(Tweet tweet) {
-        feedItems.purgeTweet(tweet);
+        feedItems.purgeTweet(tweet.userId(), tweet.id());
     }
 
     @Override

@@ -37,13 +37,16 @@ public class FeedItemStore {
      * posting grows with the follower count. (On Citus this INSERT ... SELECT reads the author's shard
      * of followers and repartitions the rows to the followers' shards.)
      */
-    public int fanOutToFollowers(Tweet tweet) {
+    public int fanOutToFollowers(long authorId, long tweetId) {
+        // EXISTS: a queued fan-out that runs after the tweet was deleted must not bring it back
         return jdbc.sql("""
                         INSERT INTO feed_items (user_id, tweet_id, author_id)
-                        SELECT f.follower_id, :tweet, :author FROM followers f WHERE f.user_id = :author
+                        SELECT f.follower_id, t.id, t.user_id
+                        FROM tweets t JOIN followers f ON f.user_id = t.user_id
+                        WHERE t.user_id = :author AND t.id = :tweet
                         ON CONFLICT DO NOTHING""")
-                .param("author", tweet.userId())
-                .param("tweet", tweet.id())
+                .param("author", authorId)
+                .param("tweet", tweetId)
                 .update();
     }
 
@@ -70,18 +73,21 @@ public class FeedItemStore {
      * A deleted tweet leaves every feed that holds it: the author's and those of the author's current
      * followers, found through {@code following} (colocated with feed_items on the reader's id).
      */
-    public int purgeTweet(Tweet tweet) {
-        int own = jdbc.sql("DELETE FROM feed_items WHERE user_id = :author AND tweet_id = :tweet")
-                .param("author", tweet.userId())
-                .param("tweet", tweet.id())
-                .update();
-        int followers = jdbc.sql("""
+    public int purgeTweet(long authorId, long tweetId) {
+        return removeOwn(authorId, tweetId) + jdbc.sql("""
                         DELETE FROM feed_items fi USING following fo
                         WHERE fo.followee_id = :author AND fi.user_id = fo.user_id AND fi.tweet_id = :tweet""")
-                .param("author", tweet.userId())
-                .param("tweet", tweet.id())
+                .param("author", authorId)
+                .param("tweet", tweetId)
                 .update();
-        return own + followers;
+    }
+
+    /** The author's own entry of a deleted tweet: removed at once in every step. */
+    public int removeOwn(long authorId, long tweetId) {
+        return jdbc.sql("DELETE FROM feed_items WHERE user_id = :author AND tweet_id = :tweet")
+                .param("author", authorId)
+                .param("tweet", tweetId)
+                .update();
     }
 
     /** A page of the feed: one backward range scan of the primary key (user_id, tweet_id). */

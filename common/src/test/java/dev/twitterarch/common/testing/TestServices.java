@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
  * Finds the services the tests run against, once per JVM, in this order:
@@ -31,9 +32,15 @@ public final class TestServices {
             Start the services the tests need, in one of these ways:
               - docker compose up -d                (from the repository root, with a Docker engine)
               - local services (what .ci/run does):  pg_ctlcluster $(ls /etc/postgresql) main start
-              - or point the tests at a server:     TWITTER_TEST_POSTGRES_URL=jdbc:postgresql://host:5432/postgres""";
+                                                      rabbitmq-server -detached
+                                                      rabbitmq-plugins enable rabbitmq_consistent_hash_exchange
+              - or point the tests at servers:      TWITTER_TEST_POSTGRES_URL=jdbc:postgresql://host:5432/postgres
+                                                      TWITTER_TEST_RABBITMQ_HOST=host (and _PORT)""";
 
     private static Database postgres;
+    private static Broker rabbitmq;
+    /** Names this JVM's queues and exchanges: tests never touch a demo's (or another run's) queues. */
+    private static final String QUEUE_PREFIX = "test-" + Long.toString(System.nanoTime(), 36);
 
     private TestServices() {
     }
@@ -44,6 +51,77 @@ public final class TestServices {
         registry.add("spring.datasource.url", db::url);
         registry.add("spring.datasource.username", db::user);
         registry.add("spring.datasource.password", db::password);
+        // suppliers: resolved only if the application reads them, so steps 1-2 need no broker
+        registry.add("spring.rabbitmq.host", () -> rabbitmq().host());
+        registry.add("spring.rabbitmq.port", () -> rabbitmq().port());
+        registry.add("spring.rabbitmq.username", () -> rabbitmq().username());
+        registry.add("spring.rabbitmq.password", () -> rabbitmq().password());
+        registry.add("twitter.messaging.prefix", () -> QUEUE_PREFIX);
+    }
+
+    public static String queuePrefix() {
+        return QUEUE_PREFIX;
+    }
+
+    public record Broker(String host, int port, String username, String password, String source) {
+
+        public com.rabbitmq.client.ConnectionFactory connectionFactory() {
+            var factory = new com.rabbitmq.client.ConnectionFactory();
+            factory.setHost(host);
+            factory.setPort(port);
+            factory.setUsername(username);
+            factory.setPassword(password);
+            factory.setConnectionTimeout(5_000);
+            return factory;
+        }
+    }
+
+    /** RabbitMQ, with the consistent-hash exchange plugin enabled. */
+    public static synchronized Broker rabbitmq() {
+        if (rabbitmq == null) {
+            rabbitmq = resolveRabbitmq();
+            Runtime.getRuntime().addShutdownHook(new Thread(TestServices::deleteTestQueues));
+        }
+        return rabbitmq;
+    }
+
+    private static Broker resolveRabbitmq() {
+        String host = System.getenv("TWITTER_TEST_RABBITMQ_HOST");
+        if (host != null && !host.isBlank()) {
+            return requireAnswers(new Broker(host, Integer.parseInt(env("TWITTER_TEST_RABBITMQ_PORT", "5672")),
+                    env("TWITTER_TEST_RABBITMQ_USER", "guest"), env("TWITTER_TEST_RABBITMQ_PASSWORD", "guest"),
+                    "TWITTER_TEST_RABBITMQ_HOST"));
+        }
+        if (dockerAvailable()) {
+            RabbitMQContainer container = new RabbitMQContainer("rabbitmq:4.1-management");
+            container.start();
+            try {
+                container.execInContainer("rabbitmq-plugins", "enable", "rabbitmq_consistent_hash_exchange");
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot enable the consistent-hash exchange plugin", e);
+            }
+            return requireAnswers(new Broker(container.getHost(), container.getAmqpPort(), container.getAdminUsername(),
+                    container.getAdminPassword(), "Testcontainers"));
+        }
+        return requireAnswers(new Broker("127.0.0.1", 5672, "guest", "guest", "local service"));
+    }
+
+    private static Broker requireAnswers(Broker broker) {
+        try (var connection = broker.connectionFactory().newConnection("twitter-arch-test-probe")) {
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("RabbitMQ (" + broker.source() + ", " + broker.host() + ":" + broker.port()
+                    + ") does not answer: " + e.getMessage() + "\n" + HOW_TO_START, e);
+        }
+    }
+
+    private static void deleteTestQueues() {
+        try (var connection = rabbitmq.connectionFactory().newConnection("twitter-arch-test-cleanup");
+             var channel = connection.createChannel()) {
+            new dev.twitterarch.messaging.Topology(QUEUE_PREFIX).delete(channel, 16);
+        } catch (Exception e) {
+            System.err.println("could not delete the test queues " + QUEUE_PREFIX + ".*: " + e);
+        }
     }
 
     /** A fresh database, private to this JVM's test run. */

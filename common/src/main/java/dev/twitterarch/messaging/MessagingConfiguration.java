@@ -1,0 +1,64 @@
+package dev.twitterarch.messaging;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.rabbitmq.client.Channel;
+
+/**
+ * What every asynchronous step (3-6) shares: the RabbitMQ connections, the topology, the
+ * confirming publisher and the message codec. A step imports this next to the common API.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({RabbitSettings.class, MessagingProperties.class})
+public class MessagingConfiguration {
+
+    @Bean(destroyMethod = "close")
+    Rabbit rabbit(RabbitSettings settings, MessagingProperties messaging) {
+        return new Rabbit(settings, messaging.prefix());
+    }
+
+    /** Every asynchronous step publishes to the events exchange, so every process declares it. */
+    @Bean
+    Topology topology(Rabbit rabbit, MessagingProperties messaging) throws Exception {
+        Topology topology = new Topology(messaging.prefix());
+        try (Channel channel = rabbit.publishChannel()) {
+            topology.declareEvents(channel);
+        }
+        return topology;
+    }
+
+    @Bean
+    MessageTypes feedEvents() {
+        return new MessageTypes(Arrays.asList(FeedEvent.class.getPermittedSubclasses()));
+    }
+
+    @Bean
+    MessageCodec messageCodec(ObjectProvider<MessageTypes> types) {
+        List<Class<?>> all = types.orderedStream().flatMap(t -> t.types().stream()).toList();
+        return new MessageCodec(all);
+    }
+
+    @Bean
+    FanOutTracker fanOutTracker() {
+        return new FanOutTracker();
+    }
+
+    @Bean
+    Consumers consumers(Rabbit rabbit, MessagingProperties settings, MessageCodec codec,
+                        PlatformTransactionManager transactions, Publisher publisher, FanOutTracker tracker) {
+        return new Consumers(rabbit, settings, codec, new TransactionTemplate(transactions), publisher, tracker);
+    }
+
+    @Bean
+    Publisher publisher(Rabbit rabbit, MessageCodec codec, FanOutTracker tracker) {
+        return new Publisher(rabbit, 4, codec, tracker);
+    }
+}

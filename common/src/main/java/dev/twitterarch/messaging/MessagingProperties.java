@@ -1,0 +1,29 @@
+package dev.twitterarch.messaging;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How a step uses RabbitMQ ({@code twitter.messaging.*}).
+ *
+ * @param prefix      prefix of every exchange and queue name, so steps (and test runs) never share a queue
+ * @param role        what this process does: {@code api}, {@code worker} or {@code both} (the default)
+ * @param prefetch    unacknowledged messages a consumer may hold at once: bounded, so a slow worker
+ *                    leaves the rest in the queue for others
+ * @param maxAttempts deliveries of a failing message before it goes to the dead-letter queue
+ * @param workers     number of worker queues behind the consistent-hash exchange (step 4 on)
+ * @param workerIndex which worker queue this process consumes; -1 means all of them
+ */
+@ConfigurationProperties("twitter.messaging")
+public record MessagingProperties(String prefix, @DefaultValue("both") Role role, @DefaultValue("50") int prefetch,
+                                  @DefaultValue("5") int maxAttempts, @DefaultValue("4") int workers,
+                                  @DefaultValue("-1") int workerIndex) {
+
+    public enum Role {
+        API, WORKER, BOTH;
+
+        public boolean consumes() {
+            return this != API;
+        }
+    }
+}

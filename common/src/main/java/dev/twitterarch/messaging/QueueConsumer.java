@@ -1,0 +1,213 @@
+package dev.twitterarch.messaging;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+
+/**
+ * Consumes one queue, one message at a time, with the delivery guarantees the lesson is about:
+ * <ul>
+ *   <li>the handler runs in a database transaction, and the message is acknowledged only after
+ *       that commit: a crash before the ack means a redelivery, never a lost message (so handlers
+ *       are idempotent);</li>
+ *   <li>a bounded prefetch: the broker hands this consumer at most {@code prefetch} messages at once;</li>
+ *   <li>a failing message is retried by re-publishing it to the back of the queue with an attempt
+ *       count (it does not block the messages behind it), and after {@code maxAttempts} it is
+ *       rejected into the dead-letter queue; a message that can never succeed (unreadable, or about
+ *       rows that no longer exist) goes there at once;</li>
+ *   <li>graceful stop: stop taking messages, finish and acknowledge the one in hand, then close the
+ *       channel, which returns every prefetched, unacknowledged message to the queue.</li>
+ * </ul>
+ */
+public class QueueConsumer implements SmartLifecycle {
+
+    /** What a queue's messages are for; runs inside the consumer's transaction. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Object message);
+    }
+
+    static final String ATTEMPT_HEADER = "x-attempt";
+    private static final Logger log = LoggerFactory.getLogger(QueueConsumer.class);
+
+    private final Rabbit rabbit;
+    private final String queue;
+    private final MessagingProperties settings;
+    private final MessageCodec codec;
+    private final Handler handler;
+    private final TransactionTemplate transaction;
+    private final Publisher publisher;
+    private final FanOutTracker tracker;
+
+    private final AtomicInteger inHand = new AtomicInteger();
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile boolean stopping;
+    private volatile Channel channel;
+    private volatile String consumerTag;
+
+    public QueueConsumer(Rabbit rabbit, String queue, MessagingProperties settings, MessageCodec codec, Handler handler,
+                         TransactionTemplate transaction, Publisher publisher, FanOutTracker tracker) {
+        this.rabbit = rabbit;
+        this.queue = queue;
+        this.settings = settings;
+        this.codec = codec;
+        this.handler = handler;
+        this.transaction = transaction;
+        this.publisher = publisher;
+        this.tracker = tracker;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public long handled() {
+        return handled.get();
+    }
+
+    public long retried() {
+        return retried.get();
+    }
+
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+
+    public boolean idle() {
+        return inHand.get() == 0;
+    }
+
+    @Override
+    public synchronized void start() {
+        stopping = false;
+        Channel opened = rabbit.consumeChannel();
+        try {
+            opened.basicQos(settings.prefetch());
+            channel = opened;
+            consumerTag = opened.basicConsume(queue, false, new DefaultConsumer(opened) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                    deliver(envelope, properties, body);
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot consume " + queue + ": " + e.getMessage(), e);
+        }
+        log.info("consuming {} (prefetch {}, {} attempts before dead-lettering)", queue, settings.prefetch(),
+                settings.maxAttempts());
+    }
+
+    private void deliver(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+        inHand.incrementAndGet();
+        long tag = envelope.getDeliveryTag();
+        try {
+            if (stopping) {
+                channel.basicReject(tag, true); // back to the queue for whoever consumes next
+                return;
+            }
+            Object message;
+            try {
+                message = codec.decode(properties.getType(), body);
+            } catch (MessageCodec.Unreadable e) {
+                deadLetter(tag, e.getMessage(), body);
+                return;
+            }
+            try {
+                transaction.executeWithoutResult(status -> handler.handle(message));
+            } catch (DataIntegrityViolationException e) {
+                deadLetter(tag, "refers to rows that do not exist: " + e.getMostSpecificCause().getMessage(), body);
+                return;
+            } catch (RuntimeException e) {
+                retryOrDeadLetter(tag, message, properties, body, e);
+                return;
+            }
+            channel.basicAck(tag, false);
+            handled.incrementAndGet();
+            tracker.addSettled();
+        } catch (IOException | RuntimeException e) {
+            // the channel or connection broke: the broker redelivers whatever was not acked
+            log.warn("{}: could not settle delivery {}: {}", queue, tag, e.toString());
+        } finally {
+            inHand.decrementAndGet();
+        }
+    }
+
+    private void retryOrDeadLetter(long tag, Object message, AMQP.BasicProperties properties, byte[] body, RuntimeException failure)
+            throws IOException {
+        int attempt = attemptOf(properties);
+        if (attempt >= settings.maxAttempts()) {
+            log.error("{}: attempt {} of {} failed", queue, attempt, settings.maxAttempts(), failure);
+            deadLetter(tag, "failed " + attempt + " times: " + failure, body);
+            return;
+        }
+        log.warn("{}: attempt {} of {} failed, will retry: {}", queue, attempt, settings.maxAttempts(), failure.toString());
+        Map<String, Object> headers = new HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
+        headers.put(ATTEMPT_HEADER, attempt + 1);
+        publisher.publish(new Publisher.Outgoing("", queue, message, headers)); // to the back of this same queue
+        channel.basicAck(tag, false);
+        retried.incrementAndGet();
+        tracker.addSettled();
+    }
+
+    private void deadLetter(long tag, String reason, byte[] body) throws IOException {
+        log.error("{}: dead-lettering message {}: {}", queue, abbreviate(body), reason);
+        channel.basicReject(tag, false);
+        deadLettered.incrementAndGet();
+        tracker.addSettled();
+    }
+
+    private static int attemptOf(AMQP.BasicProperties properties) {
+        Object attempt = properties.getHeaders() == null ? null : properties.getHeaders().get(ATTEMPT_HEADER);
+        return attempt instanceof Number number ? number.intValue() : 1;
+    }
+
+    private static String abbreviate(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (channel == null) {
+            return;
+        }
+        stopping = true;
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        try {
+            channel.basicCancel(consumerTag);
+            while (!idle() && Instant.now().isBefore(deadline)) {
+                Thread.sleep(10); // the message in hand finishes, commits and is acked
+            }
+            channel.close();
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            log.warn("{}: closing the consumer: {}", queue, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        channel = null;
+        log.info("stopped consuming {} after {} messages ({} retried, {} dead-lettered)", queue, handled, retried, deadLettered);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return channel != null;
+    }
+}
