@@ -47,7 +47,7 @@ public class QueuedFeed implements FeedStrategy {
 
     @Override
     public void tweetDeleted(Tweet tweet) {
-        feedItems.removeOwn(tweet.userId(), tweet.id());
+        feedItems.remove(tweet.userId(), tweet.id());
         publish(new TweetDeleted(tweet.id(), tweet.userId()));
     }
 

@@ -24,11 +24,18 @@ public class FeedItemStore {
 
     /** The author's own entry: written at once in every step, so authors read their own writes. */
     public int insertOwn(Tweet tweet) {
+        return deliver(tweet.userId(), tweet.userId(), tweet.id());
+    }
+
+    /** One reader's entry for one tweet, if the tweet still exists (step 4 writes feeds this way, row by row). */
+    public int deliver(long readerId, long authorId, long tweetId) {
         return jdbc.sql("""
-                        INSERT INTO feed_items (user_id, tweet_id, author_id) VALUES (:author, :tweet, :author)
+                        INSERT INTO feed_items (user_id, tweet_id, author_id)
+                        SELECT :reader, t.id, t.user_id FROM tweets t WHERE t.user_id = :author AND t.id = :tweet
                         ON CONFLICT DO NOTHING""")
-                .param("author", tweet.userId())
-                .param("tweet", tweet.id())
+                .param("reader", readerId)
+                .param("author", authorId)
+                .param("tweet", tweetId)
                 .update();
     }
 
@@ -74,7 +81,7 @@ public class FeedItemStore {
      * followers, found through {@code following} (colocated with feed_items on the reader's id).
      */
     public int purgeTweet(long authorId, long tweetId) {
-        return removeOwn(authorId, tweetId) + jdbc.sql("""
+        return remove(authorId, tweetId) + jdbc.sql("""
                         DELETE FROM feed_items fi USING following fo
                         WHERE fo.followee_id = :author AND fi.user_id = fo.user_id AND fi.tweet_id = :tweet""")
                 .param("author", authorId)
@@ -82,10 +89,10 @@ public class FeedItemStore {
                 .update();
     }
 
-    /** The author's own entry of a deleted tweet: removed at once in every step. */
-    public int removeOwn(long authorId, long tweetId) {
-        return jdbc.sql("DELETE FROM feed_items WHERE user_id = :author AND tweet_id = :tweet")
-                .param("author", authorId)
+    /** One reader's entry for one tweet (the author's own, at once, when they delete it). */
+    public int remove(long readerId, long tweetId) {
+        return jdbc.sql("DELETE FROM feed_items WHERE user_id = :reader AND tweet_id = :tweet")
+                .param("reader", readerId)
                 .param("tweet", tweetId)
                 .update();
     }

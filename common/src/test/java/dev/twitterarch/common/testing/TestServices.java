@@ -39,14 +39,19 @@ public final class TestServices {
 
     private static Database postgres;
     private static Broker rabbitmq;
-    /** Names this JVM's queues and exchanges: tests never touch a demo's (or another run's) queues. */
-    private static final String QUEUE_PREFIX = "test-" + Long.toString(System.nanoTime(), 36);
+    /** Queue prefixes handed out in this JVM, one per application context, deleted at exit. */
+    private static final java.util.List<String> QUEUE_PREFIXES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestServices() {
     }
 
-    /** Adds the resolved services to a Spring test context; call it from a {@code @DynamicPropertySource}. */
+    /**
+     * Adds the resolved services to a Spring test context; call it from a {@code @DynamicPropertySource}
+     * (Spring calls that once per application context it builds). Each context gets queues of its
+     * own: two cached contexts never consume each other's messages, and no test touches a demo's queues.
+     */
     public static void register(DynamicPropertyRegistry registry) {
+        String queuePrefix = newQueuePrefix();
         Database db = postgres();
         registry.add("spring.datasource.url", db::url);
         registry.add("spring.datasource.username", db::user);
@@ -56,11 +61,14 @@ public final class TestServices {
         registry.add("spring.rabbitmq.port", () -> rabbitmq().port());
         registry.add("spring.rabbitmq.username", () -> rabbitmq().username());
         registry.add("spring.rabbitmq.password", () -> rabbitmq().password());
-        registry.add("twitter.messaging.prefix", () -> QUEUE_PREFIX);
+        registry.add("twitter.messaging.prefix", () -> queuePrefix);
     }
 
-    public static String queuePrefix() {
-        return QUEUE_PREFIX;
+    /** A queue prefix no other context or run uses; its queues are deleted when the JVM exits. */
+    public static String newQueuePrefix() {
+        String prefix = "test-" + Long.toString(System.nanoTime(), 36) + "-" + QUEUE_PREFIXES.size();
+        QUEUE_PREFIXES.add(prefix);
+        return prefix;
     }
 
     public record Broker(String host, int port, String username, String password, String source) {
@@ -118,9 +126,11 @@ public final class TestServices {
     private static void deleteTestQueues() {
         try (var connection = rabbitmq.connectionFactory().newConnection("twitter-arch-test-cleanup");
              var channel = connection.createChannel()) {
-            new dev.twitterarch.messaging.Topology(QUEUE_PREFIX).delete(channel, 16);
+            for (String prefix : QUEUE_PREFIXES) {
+                new dev.twitterarch.messaging.Topology(prefix).delete(channel, 16);
+            }
         } catch (Exception e) {
-            System.err.println("could not delete the test queues " + QUEUE_PREFIX + ".*: " + e);
+            System.err.println("could not delete the test queues " + QUEUE_PREFIXES + ": " + e);
         }
     }
 
