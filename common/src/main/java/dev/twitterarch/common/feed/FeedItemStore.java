@@ -57,20 +57,31 @@ public class FeedItemStore {
                 .update();
     }
 
-    /** A new follow brings all the followee's existing tweets into the follower's feed. */
+    /**
+     * A new follow brings all the followee's existing tweets into the follower's feed, if the follow
+     * still exists when this runs: a queued or retried backfill must not outlive a later unfollow.
+     */
     public int backfill(long followerId, long followeeId) {
         return jdbc.sql("""
                         INSERT INTO feed_items (user_id, tweet_id, author_id)
-                        SELECT :follower, t.id, t.user_id FROM tweets t WHERE t.user_id = :followee
+                        SELECT f.follower_id, t.id, t.user_id
+                        FROM tweets t JOIN followers f ON f.user_id = t.user_id
+                        WHERE t.user_id = :followee AND f.follower_id = :follower
                         ON CONFLICT DO NOTHING""")
                 .param("follower", followerId)
                 .param("followee", followeeId)
                 .update();
     }
 
-    /** An unfollow takes the followee's tweets out of the follower's feed. */
+    /**
+     * An unfollow takes the followee's tweets out of the follower's feed, unless the follower has
+     * followed again by the time this runs (a queued or retried purge must not undo the new follow).
+     */
     public int purgeAuthor(long followerId, long followeeId) {
-        return jdbc.sql("DELETE FROM feed_items WHERE user_id = :follower AND author_id = :followee")
+        return jdbc.sql("""
+                        DELETE FROM feed_items
+                        WHERE user_id = :follower AND author_id = :followee
+                          AND NOT EXISTS (SELECT 1 FROM following fo WHERE fo.user_id = :follower AND fo.followee_id = :followee)""")
                 .param("follower", followerId)
                 .param("followee", followeeId)
                 .update();

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Step 3 demo: fan-out through RabbitMQ, one worker. Usage: [USERS=2000] ./run-demo.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../common/demo/demo-lib.sh"
+USERS=${USERS:-2000}
+
+demo_banner "Step 3: fan-out on write, asynchronous (RabbitMQ, one worker)" <<EOF
+Posting a tweet writes the tweet and the author's own feed row, commits, then publishes a
+message; a worker (here inside the same process) writes the followers' feed rows later.
+So the POST no longer grows with the follower count, but followers see the tweet after a lag
+(queue + worker), which we measure. Follows are backfilled by the worker the same way.
+The catch: a crash between the commit and the publish loses that fan-out (step 5's outbox fixes it).
+We create $USERS users who each post a tweet and all follow a celebrity, plus a reader who
+follows all $USERS of them, then time the celebrity's post, the fan-out lag and both feed reads.
+Compare with step 2: the celebrity's post is fast again, reads stay as fast as step 2's.
+EOF
+
+demo_start step3-async 8003       # API and worker in one process (the default role, "both")
+
+demo_say "setting up"
+demo_create_users user "$USERS" FANS
+CELEBRITY=$(demo_create_user celebrity)
+READER=$(demo_create_user reader)
+demo_each_posts "${FANS[@]}"
+demo_all_follow "$CELEBRITY" "${FANS[@]}"
+demo_follows_all "$READER" "${FANS[@]}"      # answered at once; the worker backfills each follow later
+
+# the reader's feed fills in as the worker works through the follows: wait for it, then check it
+NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
+demo_await_fanout "the worker has backfilled the reader's follows" "${NEWEST_FAN_TWEETS%% *}" "$READER"
+demo_expect_eq "the reader's first page is the $USERS users' 20 newest tweets" \
+    "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" "$NEWEST_FAN_TWEETS"
+
+demo_say "timing"
+demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
+demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
+    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"
+NEWEST=$DEMO_LAST_TWEET
+demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
+demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
+demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
+demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
+
+demo_results_table "Step 3 (async fan-out, 1 worker)"
