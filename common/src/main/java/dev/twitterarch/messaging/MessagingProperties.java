@@ -13,11 +13,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts deliveries of a failing message before it goes to the dead-letter queue
  * @param workers     number of worker queues behind the consistent-hash exchange (step 4 on)
  * @param workerIndex which worker queue this process consumes; -1 means all of them
+ * @param buckets     step 5 on: followers are routed by {@code id mod buckets} (the original's "hash: 20")
+ * @param batchSize   step 5 on: followers per batch message, and outbox rows per relay transaction
+ * @param maxQueueLength step 5 on: messages a worker queue may hold; beyond it the broker refuses
+ *                    new messages (the publisher sees a nack and retries later) and dead-letters them
  */
 @ConfigurationProperties("twitter.messaging")
 public record MessagingProperties(String prefix, @DefaultValue("both") Role role, @DefaultValue("50") int prefetch,
                                   @DefaultValue("5") int maxAttempts, @DefaultValue("4") int workers,
-                                  @DefaultValue("-1") int workerIndex) {
+                                  @DefaultValue("-1") int workerIndex, @DefaultValue("20") int buckets,
+                                  @DefaultValue("100") int batchSize, @DefaultValue("20000") int maxQueueLength) {
 
     public enum Role {
         API, WORKER, BOTH;

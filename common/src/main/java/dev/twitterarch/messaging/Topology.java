@@ -72,7 +72,7 @@ public final class Topology {
         run(() -> {
             declareDeadLetters(channel);
             channel.exchangeDeclare(eventsExchange(), BuiltinExchangeType.DIRECT, true);
-            declareQueue(channel, fanOutQueue());
+            declareQueue(channel, fanOutQueue(), Map.of());
             channel.queueBind(fanOutQueue(), eventsExchange(), FAN_OUT_KEY);
         });
     }
@@ -83,11 +83,24 @@ public final class Topology {
      * to its binding weight, so one follower always lands on the same worker.
      */
     public void declareWorkers(Channel channel, int workers, int weight) {
+        declareWorkers(channel, workers, weight, Map.of());
+    }
+
+    /**
+     * Step 5: the same, with a length limit on every worker queue. A full queue refuses new
+     * messages (the publisher gets a nack, so nothing is silently dropped) and dead-letters them,
+     * instead of growing until the broker runs out of memory.
+     */
+    public void declareWorkers(Channel channel, int workers, int weight, int maxLength) {
+        declareWorkers(channel, workers, weight, Map.of("x-max-length", maxLength, "x-overflow", "reject-publish-dlx"));
+    }
+
+    private void declareWorkers(Channel channel, int workers, int weight, Map<String, Object> limits) {
         run(() -> {
             declareDeadLetters(channel);
             channel.exchangeDeclare(perFollowerExchange(), "x-consistent-hash", true);
             for (String queue : workerQueues(workers)) {
-                declareQueue(channel, queue);
+                declareQueue(channel, queue, limits);
                 channel.queueBind(queue, perFollowerExchange(), Integer.toString(weight));
             }
         });
@@ -99,8 +112,10 @@ public final class Topology {
         channel.queueBind(deadLetterQueue(), deadLetterExchange(), "");
     }
 
-    private void declareQueue(Channel channel, String queue) throws IOException {
-        channel.queueDeclare(queue, true, false, false, Map.of("x-dead-letter-exchange", deadLetterExchange()));
+    private void declareQueue(Channel channel, String queue, Map<String, Object> limits) throws IOException {
+        Map<String, Object> arguments = new java.util.HashMap<>(limits);
+        arguments.put("x-dead-letter-exchange", deadLetterExchange());
+        channel.queueDeclare(queue, true, false, false, arguments);
         declaredQueues.add(queue);
     }
 

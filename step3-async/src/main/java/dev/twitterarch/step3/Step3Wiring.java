@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.messaging.Consumers;
 import dev.twitterarch.messaging.FanOutTracker;
+import dev.twitterarch.messaging.PublishAfterCommit;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.QueueConsumer;
 import dev.twitterarch.messaging.QueuedFeed;
@@ -19,7 +20,7 @@ class Step3Wiring {
 
     @Bean
     QueuedFeed feed(FeedItemStore feedItems, Publisher publisher, Topology topology, Rabbit rabbit, FanOutTracker tracker) {
-        return new QueuedFeed(feedItems, publisher, topology, rabbit, tracker);
+        return new QueuedFeed(feedItems, new PublishAfterCommit(publisher, topology), topology, rabbit, tracker);
     }
 
     @Bean

@@ -16,6 +16,7 @@ import dev.twitterarch.messaging.Consumers;
 import dev.twitterarch.messaging.FanOutTracker;
 import dev.twitterarch.messaging.MessageTypes;
 import dev.twitterarch.messaging.MessagingProperties;
+import dev.twitterarch.messaging.PublishAfterCommit;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.QueueConsumer;
 import dev.twitterarch.messaging.QueuedFeed;
@@ -48,7 +49,7 @@ class Step4Wiring {
     @Bean
     QueuedFeed feed(FeedItemStore feedItems, Publisher publisher, Topology topology, Rabbit rabbit, FanOutTracker tracker,
                     WorkerQueues workerQueues) {
-        return new QueuedFeed(feedItems, publisher, topology, rabbit, tracker);
+        return new QueuedFeed(feedItems, new PublishAfterCommit(publisher, topology), topology, rabbit, tracker);
     }
 
     /** The dispatcher belongs to the API side: it runs unless this process is a worker only. */

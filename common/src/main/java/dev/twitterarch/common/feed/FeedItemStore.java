@@ -1,5 +1,6 @@
 package dev.twitterarch.common.feed;
 
+import java.util.Collection;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -53,6 +54,31 @@ public class FeedItemStore {
                         WHERE t.user_id = :author AND t.id = :tweet
                         ON CONFLICT DO NOTHING""")
                 .param("author", authorId)
+                .param("tweet", tweetId)
+                .update();
+    }
+
+    /**
+     * Fan-out of one batch of followers (step 5 on): one multi-row statement for up to a hundred
+     * followers, written only for those who still follow the author and only while the tweet exists.
+     */
+    public int fanOutToFollowers(long authorId, long tweetId, Collection<Long> followerIds) {
+        return jdbc.sql("""
+                        INSERT INTO feed_items (user_id, tweet_id, author_id)
+                        SELECT f.follower_id, t.id, t.user_id
+                        FROM tweets t JOIN followers f ON f.user_id = t.user_id
+                        WHERE t.user_id = :author AND t.id = :tweet AND f.follower_id IN (:followers)
+                        ON CONFLICT DO NOTHING""")
+                .param("author", authorId)
+                .param("tweet", tweetId)
+                .param("followers", followerIds)
+                .update();
+    }
+
+    /** A deleted tweet leaves one batch of feeds in one statement. */
+    public int removeFromFeeds(long tweetId, Collection<Long> readerIds) {
+        return jdbc.sql("DELETE FROM feed_items WHERE user_id IN (:readers) AND tweet_id = :tweet")
+                .param("readers", readerIds)
                 .param("tweet", tweetId)
                 .update();
     }

@@ -1,0 +1,86 @@
+package dev.twitterarch.messaging;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+import dev.twitterarch.common.follow.FollowerStore;
+import dev.twitterarch.messaging.FeedEvent.Followed;
+import dev.twitterarch.messaging.FeedEvent.TweetDeleted;
+import dev.twitterarch.messaging.FeedEvent.TweetPosted;
+import dev.twitterarch.messaging.FeedEvent.Unfollowed;
+import dev.twitterarch.messaging.Publisher.Outgoing;
+
+/**
+ * Step 5 on: turns an event into batches of followers, {@code batchSize} at most, each batch from
+ * one bucket ({@code follower id mod buckets}), routed by the bucket through the consistent-hash
+ * exchange. All batches of one event are confirmed by the broker before the event is acknowledged.
+ */
+public class BatchingDispatcher implements QueueConsumer.Handler {
+
+    private final FollowerStore followers;
+    private final Publisher publisher;
+    private final Topology topology;
+    private final int buckets;
+    private final int batchSize;
+
+    public BatchingDispatcher(FollowerStore followers, Publisher publisher, Topology topology, int buckets, int batchSize) {
+        this.followers = followers;
+        this.publisher = publisher;
+        this.topology = topology;
+        this.buckets = buckets;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void handle(Object message) {
+        if (message instanceof TweetPosted posted) {
+            publisher.publish(batches(followers.followersOf(posted.authorId()),
+                    (bucket, batch) -> new FollowerBatch.AddToFeeds(bucket, posted.tweetId(), posted.authorId(), batch)));
+        } else if (message instanceof TweetDeleted deleted) {
+            publisher.publish(batches(followers.followersOf(deleted.authorId()),
+                    (bucket, batch) -> new FollowerBatch.RemoveFromFeeds(bucket, deleted.tweetId(), batch)));
+        } else if (message instanceof Followed followed) {
+            int bucket = bucketOf(followed.followerId());
+            publisher.publish(route(new FollowerBatch.Backfill(bucket, followed.followerId(), followed.followeeId())));
+        } else if (message instanceof Unfollowed unfollowed) {
+            int bucket = bucketOf(unfollowed.followerId());
+            publisher.publish(route(new FollowerBatch.Purge(bucket, unfollowed.followerId(), unfollowed.followeeId())));
+        } else {
+            throw new IllegalArgumentException("the dispatcher expects a feed event, got " + message.getClass().getSimpleName());
+        }
+    }
+
+    /** Groups followers by bucket, then cuts each bucket's list into batches. */
+    List<Outgoing> batches(List<Long> followerIds, BiFunction<Integer, List<Long>, FollowerBatch> batch) {
+        Map<Integer, List<Long>> byBucket = new TreeMap<>();
+        followerIds.forEach(follower -> byBucket.computeIfAbsent(bucketOf(follower), b -> new ArrayList<>()).add(follower));
+        List<Outgoing> messages = new ArrayList<>();
+        byBucket.forEach((bucket, members) -> {
+            for (int from = 0; from < members.size(); from += batchSize) {
+                List<Long> slice = List.copyOf(members.subList(from, Math.min(from + batchSize, members.size())));
+                messages.add(route(batch.apply(bucket, slice)));
+            }
+        });
+        return messages;
+    }
+
+    /**
+     * The follower's bucket. Snowflake ids are far from uniform in their low bits (the sequence
+     * is mostly 0), so a plain {@code id % buckets} would fill a few buckets only: the id is mixed
+     * first (the SplitMix64 finalizer), then taken modulo the bucket count.
+     */
+    int bucketOf(long followerId) {
+        long z = followerId;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        z = z ^ (z >>> 31);
+        return (int) Math.floorMod(z, (long) buckets);
+    }
+
+    private Outgoing route(FollowerBatch message) {
+        return new Outgoing(topology.perFollowerExchange(), Integer.toString(message.bucket()), message);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.twitterarch.messaging;
+
+import java.sql.Types;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.twitterarch.common.id.SnowflakeIds;
+import dev.twitterarch.messaging.FeedEvent.Followed;
+import dev.twitterarch.messaging.FeedEvent.TweetDeleted;
+import dev.twitterarch.messaging.FeedEvent.TweetPosted;
+import dev.twitterarch.messaging.FeedEvent.Unfollowed;
+
+/**
+ * The transactional outbox (step 5 on): events are rows, written in the same transaction as the
+ * change they describe, so "the tweet is stored" and "its fan-out will happen" commit together.
+ */
+public class Outbox implements EventSink {
+
+    /** An event waiting to be published, with its outbox row id. */
+    public record Pending(long id, FeedEvent event) {
+    }
+
+    private final JdbcClient jdbc;
+    private final SnowflakeIds ids;
+    private volatile Runnable committed = () -> { };
+
+    public Outbox(JdbcClient jdbc, SnowflakeIds ids) {
+        this.jdbc = jdbc;
+        this.ids = ids;
+    }
+
+    /** Must run inside the transaction of the change it reports. */
+    @Override
+    public void emit(FeedEvent event) {
+        Long tweet = null;
+        Long author = null;
+        Long follower = null;
+        Long followee = null;
+        if (event instanceof TweetPosted posted) {
+            tweet = posted.tweetId();
+            author = posted.authorId();
+        } else if (event instanceof TweetDeleted deleted) {
+            tweet = deleted.tweetId();
+            author = deleted.authorId();
+        } else if (event instanceof Followed followed) {
+            follower = followed.followerId();
+            followee = followed.followeeId();
+        } else if (event instanceof Unfollowed unfollowed) {
+            follower = unfollowed.followerId();
+            followee = unfollowed.followeeId();
+        }
+        jdbc.sql("""
+                        INSERT INTO outbox (id, event, tweet_id, author_id, follower_id, followee_id)
+                        VALUES (:id, :event, :tweet, :author, :follower, :followee)""")
+                .param("id", ids.next())
+                .param("event", event.getClass().getSimpleName())
+                .param("tweet", tweet, Types.BIGINT)
+                .param("author", author, Types.BIGINT)
+                .param("follower", follower, Types.BIGINT)
+                .param("followee", followee, Types.BIGINT)
+                .update();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                committed.run(); // wake the relay in this process; relays elsewhere find the row by polling
+            }
+        });
+    }
+
+    /** Nothing written and not yet published. */
+    @Override
+    public boolean drained() {
+        return backlog() == 0;
+    }
+
+    /** Called after each commit that added events (the relay uses it to wake up at once). */
+    public void onCommit(Runnable listener) {
+        this.committed = listener;
+    }
+
+    /**
+     * Locks up to {@code limit} of the oldest rows for the calling transaction. SKIP LOCKED lets
+     * several relays (in several processes) work side by side, each on rows no other relay holds.
+     */
+    public List<Pending> lockOldest(int limit) {
+        return jdbc.sql("""
+                        SELECT id, event, tweet_id, author_id, follower_id, followee_id FROM outbox
+                        ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("limit", limit)
+                .query((rs, row) -> new Pending(rs.getLong("id"), switch (rs.getString("event")) {
+                    case "TweetPosted" -> new TweetPosted(rs.getLong("tweet_id"), rs.getLong("author_id"));
+                    case "TweetDeleted" -> new TweetDeleted(rs.getLong("tweet_id"), rs.getLong("author_id"));
+                    case "Followed" -> new Followed(rs.getLong("follower_id"), rs.getLong("followee_id"));
+                    case "Unfollowed" -> new Unfollowed(rs.getLong("follower_id"), rs.getLong("followee_id"));
+                    default -> throw new IllegalStateException("unknown outbox event " + rs.getString("event"));
+                }))
+                .list();
+    }
+
+    public void delete(List<Pending> published) {
+        jdbc.sql("DELETE FROM outbox WHERE id IN (:ids)")
+                .param("ids", published.stream().map(Pending::id).toList())
+                .update();
+    }
+
+    /** Events written and not yet published. */
+    public long backlog() {
+        return jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.twitterarch.messaging;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Moves outbox rows to RabbitMQ (step 5 on): lock a batch of the oldest rows, publish them, wait
+ * for the broker's confirms, delete them, commit. A crash anywhere in between leaves the rows in
+ * the outbox (at worst they are published twice, and the consumers are idempotent). SKIP LOCKED
+ * makes several relays, in several processes, safe side by side. The relay wakes at once after a
+ * commit in this process and polls for rows written by others.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Outbox outbox;
+    private final Publisher publisher;
+    private final Topology topology;
+    private final TransactionTemplate transaction;
+    private final int batchSize;
+    private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
+    private volatile boolean running;
+    private Thread thread;
+
+    public OutboxRelay(Outbox outbox, Publisher publisher, Topology topology, TransactionTemplate transaction, int batchSize) {
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.topology = topology;
+        this.transaction = transaction;
+        this.batchSize = batchSize;
+        outbox.onCommit(() -> wakeUps.offer(Boolean.TRUE));
+    }
+
+    /** Publishes one batch; returns how many rows it moved. */
+    public int relayOnce() {
+        Integer moved = transaction.execute(status -> {
+            List<Outbox.Pending> batch = outbox.lockOldest(batchSize);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            publisher.publish(batch.stream()
+                    .map(pending -> new Publisher.Outgoing(topology.eventsExchange(), Topology.FAN_OUT_KEY, pending.event()))
+                    .toList());
+            outbox.delete(batch);
+            return batch.size();
+        });
+        return moved == null ? 0 : moved;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (relayOnce() < batchSize) {
+                    wakeUps.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("outbox relay: {}; retrying in 1 s (the rows stay in the outbox)", e.toString());
+                sleepQuietly(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.start();
+        log.info("outbox relay started (batches of up to {})", batchSize);
+    }
+
+    /** Lets the batch in hand finish (publish, delete, commit), then stops. */
+    @Override
+    public void stop() {
+        running = false;
+        wakeUps.offer(Boolean.TRUE);
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("outbox relay stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
