@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import dev.twitterarch.common.CommonConfiguration;
+import dev.twitterarch.messaging.BatchedOutboxFanOut;
 import dev.twitterarch.messaging.MessagingConfiguration;
 import dev.twitterarch.messaging.WorkerProcess;
 
@@ -16,7 +17,7 @@ import dev.twitterarch.messaging.WorkerProcess;
  * runs batch workers; {@code both} (default) runs everything.
  */
 @SpringBootApplication
-@Import({CommonConfiguration.class, MessagingConfiguration.class})
+@Import({CommonConfiguration.class, MessagingConfiguration.class, BatchedOutboxFanOut.class})
 public class Step5Application {
 
     public static void main(String[] args) {

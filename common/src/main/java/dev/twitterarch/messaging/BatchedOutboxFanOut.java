@@ -1,4 +1,4 @@
-package dev.twitterarch.step5;
+package dev.twitterarch.messaging;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,28 +15,18 @@ import com.rabbitmq.client.Channel;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.follow.FollowerStore;
 import dev.twitterarch.common.id.SnowflakeIds;
-import dev.twitterarch.messaging.BatchWorker;
-import dev.twitterarch.messaging.BatchingDispatcher;
-import dev.twitterarch.messaging.ConsumerGroup;
-import dev.twitterarch.messaging.Consumers;
-import dev.twitterarch.messaging.FanOutMetrics;
-import dev.twitterarch.messaging.FanOutTracker;
-import dev.twitterarch.messaging.FeedRowsListener;
-import dev.twitterarch.messaging.FollowerBatch;
-import dev.twitterarch.messaging.MessageTypes;
-import dev.twitterarch.messaging.MessagingProperties;
-import dev.twitterarch.messaging.Outbox;
-import dev.twitterarch.messaging.OutboxRelay;
-import dev.twitterarch.messaging.Publisher;
-import dev.twitterarch.messaging.QueueConsumer;
-import dev.twitterarch.messaging.QueuedFeed;
-import dev.twitterarch.messaging.Rabbit;
-import dev.twitterarch.messaging.Topology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
+/**
+ * Production-ready fan-out (steps 5 and 6): events go through the transactional outbox, a relay
+ * publishes them, a dispatcher cuts each into batches of followers routed by bucket through the
+ * consistent-hash exchange, and N batch workers write each batch with one statement; meters for
+ * all of it. Roles as in step 4: {@code api} runs the API, relay and dispatcher, {@code worker} the
+ * batch workers, {@code both} everything. A step imports this next to {@link MessagingConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
-class Step5Wiring {
+public class BatchedOutboxFanOut {
 
     /** Every worker queue owns the same share of the hash ring, as in step 4. */
     static final int WEIGHT = 20;
@@ -56,6 +46,12 @@ class Step5Wiring {
                     .description("messages ready in the queue").register(registry);
         }
         return new WorkerQueues(topology.workerQueues(settings.workers()));
+    }
+
+    /** Bean name "rabbitmqHealthIndicator": /health reports it as "rabbitmq", part of readiness. */
+    @Bean
+    RabbitHealth rabbitmqHealthIndicator(Rabbit rabbit, Topology topology) {
+        return new RabbitHealth(rabbit, topology);
     }
 
     @Bean

@@ -1,20 +1,15 @@
-package dev.twitterarch.step5;
+package dev.twitterarch.messaging;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.stereotype.Component;
-
-import dev.twitterarch.messaging.Rabbit;
-import dev.twitterarch.messaging.Topology;
 
 /** Part of readiness: RabbitMQ answers, and the events queue exists (its depth is reported). */
-@Component("rabbitmqHealthIndicator") // reported as "rabbitmq"
-class RabbitHealth implements HealthIndicator {
+public class RabbitHealth implements HealthIndicator {
 
     private final Rabbit rabbit;
     private final Topology topology;
 
-    RabbitHealth(Rabbit rabbit, Topology topology) {
+    public RabbitHealth(Rabbit rabbit, Topology topology) {
         this.rabbit = rabbit;
         this.topology = topology;
     }
