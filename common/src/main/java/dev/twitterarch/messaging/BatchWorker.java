@@ -40,7 +40,7 @@ public class BatchWorker implements QueueConsumer.Handler {
             });
         } else if (message instanceof RemoveFromFeeds remove) {
             feedItems.removeFromFeeds(remove.tweetId(), remove.followerIds());
-            afterCommit(() -> listeners.forEach(listener -> listener.removed(remove.tweetId(), remove.followerIds())));
+            afterCommit(() -> listeners.forEach(listener -> listener.removed(remove.tweetId(), remove.authorId(), remove.followerIds())));
         } else if (message instanceof Backfill backfill) {
             feedItems.backfill(backfill.followerId(), backfill.followeeId());
             afterCommit(() -> listeners.forEach(listener -> listener.changed(backfill.followerId())));

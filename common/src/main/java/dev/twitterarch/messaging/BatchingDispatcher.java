@@ -41,7 +41,7 @@ public class BatchingDispatcher implements QueueConsumer.Handler {
                     (bucket, batch) -> new FollowerBatch.AddToFeeds(bucket, posted.tweetId(), posted.authorId(), batch)));
         } else if (message instanceof TweetDeleted deleted) {
             publisher.publish(batches(followers.followersOf(deleted.authorId()),
-                    (bucket, batch) -> new FollowerBatch.RemoveFromFeeds(bucket, deleted.tweetId(), batch)));
+                    (bucket, batch) -> new FollowerBatch.RemoveFromFeeds(bucket, deleted.tweetId(), deleted.authorId(), batch)));
         } else if (message instanceof Followed followed) {
             int bucket = bucketOf(followed.followerId());
             publisher.publish(route(new FollowerBatch.Backfill(bucket, followed.followerId(), followed.followeeId())));

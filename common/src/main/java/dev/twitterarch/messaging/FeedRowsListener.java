@@ -10,7 +10,7 @@ public interface FeedRowsListener {
 
     void added(long tweetId, long authorId, List<Long> readerIds);
 
-    void removed(long tweetId, List<Long> readerIds);
+    void removed(long tweetId, long authorId, List<Long> readerIds);
 
     /** A follow or unfollow changed a whole feed: what a cache holds of it is stale. */
     void changed(long readerId);

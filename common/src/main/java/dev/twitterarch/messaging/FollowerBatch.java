@@ -17,7 +17,7 @@ public sealed interface FollowerBatch {
     }
 
     /** Take one deleted tweet out of these followers' feeds. */
-    record RemoveFromFeeds(int bucket, long tweetId, List<Long> followerIds) implements FollowerBatch {
+    record RemoveFromFeeds(int bucket, long tweetId, long authorId, List<Long> followerIds) implements FollowerBatch {
     }
 
     /** One follower started following: copy the followee's tweets in. */

@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.twitterarch.common.tweet.TweetStore;
+import dev.twitterarch.common.tweet.TweetHydrator;
 import dev.twitterarch.common.tweet.TweetView;
 import dev.twitterarch.common.user.UserStore;
 import dev.twitterarch.common.web.ActingUser;
@@ -18,10 +18,10 @@ class FeedController {
     static final int MAX_LIMIT = 100;
 
     private final FeedStrategy feed;
-    private final TweetStore tweets;
+    private final TweetHydrator tweets;
     private final UserStore users;
 
-    FeedController(FeedStrategy feed, TweetStore tweets, UserStore users) {
+    FeedController(FeedStrategy feed, TweetHydrator tweets, UserStore users) {
         this.feed = feed;
         this.tweets = tweets;
         this.users = users;

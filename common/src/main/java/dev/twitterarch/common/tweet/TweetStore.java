@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 import dev.twitterarch.common.feed.TweetRef;
 
 @Repository
-public class TweetStore {
+public class TweetStore implements TweetHydrator {
 
     private final JdbcClient jdbc;
 
@@ -58,6 +58,7 @@ public class TweetStore {
      * (author, tweet) pairs so that on Citus each pair goes to its author's shard only.
      * Tweets deleted since the entry was read are left out.
      */
+    @Override
     public List<TweetView> hydrate(List<TweetRef> refs) {
         if (refs.isEmpty()) {
             return List.of();

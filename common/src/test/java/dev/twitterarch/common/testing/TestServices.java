@@ -34,8 +34,10 @@ public final class TestServices {
               - local services (what .ci/run does):  pg_ctlcluster $(ls /etc/postgresql) main start
                                                       rabbitmq-server -detached
                                                       rabbitmq-plugins enable rabbitmq_consistent_hash_exchange
+                                                      redis-server --daemonize yes
               - or point the tests at servers:      TWITTER_TEST_POSTGRES_URL=jdbc:postgresql://host:5432/postgres
-                                                      TWITTER_TEST_RABBITMQ_HOST=host (and _PORT)""";
+                                                      TWITTER_TEST_RABBITMQ_HOST=host (and _PORT)
+                                                      TWITTER_TEST_REDIS_HOST=host (and _PORT)""";
 
     private static Database postgres;
     private static Broker rabbitmq;
@@ -62,6 +64,52 @@ public final class TestServices {
         registry.add("spring.rabbitmq.username", () -> rabbitmq().username());
         registry.add("spring.rabbitmq.password", () -> rabbitmq().password());
         registry.add("twitter.messaging.prefix", () -> queuePrefix);
+        registry.add("spring.data.redis.host", () -> redis().host());
+        registry.add("spring.data.redis.port", () -> redis().port());
+        registry.add("spring.data.redis.database", () -> TEST_REDIS_DATABASE);
+    }
+
+    /** Redis keyspace of the tests (the demos use 0); emptied when first resolved. */
+    public static final int TEST_REDIS_DATABASE = 9;
+
+    public record Cache(String host, int port, String source) {
+    }
+
+    private static Cache redis;
+
+    /** Redis, with the tests' keyspace emptied once per JVM. */
+    public static synchronized Cache redis() {
+        if (redis == null) {
+            redis = resolveRedis();
+            try (var jedis = new redis.clients.jedis.Jedis(redis.host(), redis.port(), 2_000)) {
+                jedis.select(TEST_REDIS_DATABASE);
+                jedis.flushDB();
+            }
+        }
+        return redis;
+    }
+
+    private static Cache resolveRedis() {
+        String host = System.getenv("TWITTER_TEST_REDIS_HOST");
+        if (host != null && !host.isBlank()) {
+            return requireAnswers(new Cache(host, Integer.parseInt(env("TWITTER_TEST_REDIS_PORT", "6379")), "TWITTER_TEST_REDIS_HOST"));
+        }
+        if (dockerAvailable()) {
+            var container = new org.testcontainers.containers.GenericContainer<>("redis:7.4-alpine").withExposedPorts(6379);
+            container.start();
+            return requireAnswers(new Cache(container.getHost(), container.getMappedPort(6379), "Testcontainers"));
+        }
+        return requireAnswers(new Cache("127.0.0.1", 6379, "local service"));
+    }
+
+    private static Cache requireAnswers(Cache cache) {
+        try (var jedis = new redis.clients.jedis.Jedis(cache.host(), cache.port(), 2_000)) {
+            jedis.ping();
+            return cache;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Redis (" + cache.source() + ", " + cache.host() + ":" + cache.port()
+                    + ") does not answer: " + e.getMessage() + "\n" + HOW_TO_START, e);
+        }
     }
 
     /** A queue prefix no other context or run uses; its queues are deleted when the JVM exits. */

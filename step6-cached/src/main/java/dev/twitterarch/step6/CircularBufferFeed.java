@@ -1,0 +1,233 @@
+package dev.twitterarch.step6;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import dev.twitterarch.common.feed.FeedCursor;
+import dev.twitterarch.common.feed.FeedItemStore;
+import dev.twitterarch.common.feed.FeedStrategy;
+import dev.twitterarch.common.feed.TweetRef;
+import dev.twitterarch.common.tweet.Tweet;
+import dev.twitterarch.messaging.FeedRowsListener;
+import redis.clients.jedis.AbstractTransaction;
+
+/**
+ * Step 6: a Redis list per user, {@code feed:{id}}, in front of feed_items, written like a circular
+ * buffer: LPUSH the newest entry, LTRIM to the capacity (800), so memory per user is bounded and
+ * the oldest entries fall off. feed_items stays the truth; the list is a copy of its newest part.
+ *
+ * <ul>
+ *   <li>Writes: the workers (and the API, for the author's own entry) push onto lists that exist
+ *       (LPUSHX), each list's push and trim in one MULTI, after the database commit. A list that
+ *       is not cached is not created by a push: a partial list would look complete.</li>
+ *   <li>Reads: the whole list (at most 800 short strings) is read and sorted by id: concurrent
+ *       workers may push slightly out of order. A miss loads the newest 800 rows from PostgreSQL;
+ *       a page deeper than a full list comes from PostgreSQL.</li>
+ *   <li>Filling a miss races with pushes: the reader first claims the empty key with a placeholder,
+ *       pushes that arrive meanwhile land in front of it, and one Lua script merges them with the
+ *       rows from PostgreSQL, only if the placeholder is still there (an invalidation deleted it
+ *       otherwise, and the stale load is dropped).</li>
+ *   <li>Follows and unfollows change a whole feed: the list is deleted and refills on the next read.</li>
+ * </ul>
+ * Everything falls back to PostgreSQL when Redis fails ({@link SoftRedis}).
+ */
+class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
+
+    /** Atomically replaces the placeholder with the merged entries; 0 if the placeholder is gone. */
+    private static final String FILL = """
+            local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+            local claimed = false
+            for _, v in ipairs(entries) do if v == ARGV[1] then claimed = true end end
+            if not claimed then return 0 end
+            local seen, merged = {}, {}
+            local function add(v)
+              if v ~= ARGV[1] and v ~= 'end' and string.sub(v, 1, 8) ~= 'warming:' and not seen[v] then
+                seen[v] = true
+                table.insert(merged, v)
+              end
+            end
+            for _, v in ipairs(entries) do add(v) end
+            for i = 5, #ARGV do add(ARGV[i]) end
+            table.sort(merged, function(a, b)
+              return tonumber(string.match(a, '^%d+')) > tonumber(string.match(b, '^%d+'))
+            end)
+            local capacity = tonumber(ARGV[2])
+            redis.call('DEL', KEYS[1])
+            for i = 1, math.min(#merged, capacity) do redis.call('RPUSH', KEYS[1], merged[i]) end
+            if ARGV[4] == 'complete' and #merged < capacity then redis.call('RPUSH', KEYS[1], 'end') end
+            redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+            return 1""";
+
+    private static final String CLAIM = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('RPUSH', KEYS[1], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], 30)
+            return 1""";
+
+    private final FeedStrategy fanOut;
+    private final FeedItemStore feedItems;
+    private final SoftRedis redis;
+    private final CacheSettings settings;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+
+    CircularBufferFeed(FeedStrategy fanOut, FeedItemStore feedItems, SoftRedis redis, CacheSettings settings) {
+        this.fanOut = fanOut;
+        this.feedItems = feedItems;
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    // --- the API side: step 5's outbox fan-out, plus the author's own list at once -------------
+
+    @Override
+    public void tweetPosted(Tweet tweet) {
+        fanOut.tweetPosted(tweet);
+        afterCommit(() -> added(tweet.id(), tweet.userId(), List.of(tweet.userId())));
+    }
+
+    @Override
+    public void tweetDeleted(Tweet tweet) {
+        fanOut.tweetDeleted(tweet);
+        afterCommit(() -> redis.run(jedis -> {
+            jedis.lrem(FeedKeys.feed(tweet.userId()), 0, FeedKeys.entry(tweet.id(), tweet.userId()));
+            jedis.del(FeedKeys.tweet(tweet.id()));
+        }));
+    }
+
+    @Override
+    public void followed(long followerId, long followeeId) {
+        fanOut.followed(followerId, followeeId);
+    }
+
+    @Override
+    public void unfollowed(long followerId, long followeeId) {
+        fanOut.unfollowed(followerId, followeeId);
+    }
+
+    @Override
+    public boolean quiescent() {
+        return fanOut.quiescent();
+    }
+
+    // --- the workers' side, after each commit ----------------------------------------------------
+
+    @Override
+    public void added(long tweetId, long authorId, List<Long> readerIds) {
+        String entry = FeedKeys.entry(tweetId, authorId);
+        redis.run(jedis -> {
+            // a redelivered batch was pushed already: the marker says so (the rows were idempotent anyway)
+            String marker = FeedKeys.delivered(tweetId, readerIds.hashCode());
+            if (!"OK".equals(jedis.set(marker, "1", new redis.clients.jedis.params.SetParams().nx().ex(3600)))) {
+                return;
+            }
+            try (AbstractTransaction push = jedis.multi()) {
+                for (long reader : readerIds) {
+                    push.lpushx(FeedKeys.feed(reader), entry);
+                    push.ltrim(FeedKeys.feed(reader), 0, settings.capacity() - 1);
+                }
+                push.exec();
+            }
+        });
+    }
+
+    @Override
+    public void removed(long tweetId, long authorId, List<Long> readerIds) {
+        String entry = FeedKeys.entry(tweetId, authorId);
+        redis.run(jedis -> {
+            try (AbstractTransaction remove = jedis.multi()) {
+                readerIds.forEach(reader -> remove.lrem(FeedKeys.feed(reader), 0, entry));
+                remove.del(FeedKeys.tweet(tweetId));
+                remove.exec();
+            }
+        });
+    }
+
+    @Override
+    public void changed(long readerId) {
+        redis.run(jedis -> jedis.del(FeedKeys.feed(readerId)));
+    }
+
+    // --- reads -------------------------------------------------------------------------------------
+
+    @Override
+    public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
+        List<String> list = redis.call(jedis -> jedis.lrange(FeedKeys.feed(userId), 0, -1), () -> null);
+        if (list != null && !list.isEmpty() && list.stream().noneMatch(entry -> entry.startsWith(FeedKeys.WARMING))) {
+            boolean whole = FeedKeys.END.equals(list.get(list.size() - 1));
+            List<TweetRef> cached = list.stream().map(FeedKeys::parse).filter(Objects::nonNull).toList();
+            List<TweetRef> page = pageOf(cached, cursor, limit);
+            if (page.size() == limit || whole) {
+                hits.incrementAndGet();
+                return page;
+            }
+            misses.incrementAndGet(); // deeper than the newest 800: PostgreSQL has the rest
+            return feedItems.page(userId, cursor, limit);
+        }
+        misses.incrementAndGet();
+        if (list != null && list.isEmpty()) { // not cached (and Redis answers): load it, and answer from the load
+            List<TweetRef> newest = fill(userId);
+            List<TweetRef> page = pageOf(newest, cursor, limit);
+            if (page.size() == limit || newest.size() < settings.capacity()) {
+                return page;
+            }
+        }
+        return feedItems.page(userId, cursor, limit);
+    }
+
+    /** The entries older than the cursor, newest first, at most {@code limit}. */
+    private static List<TweetRef> pageOf(List<TweetRef> entries, FeedCursor cursor, int limit) {
+        return entries.stream()
+                .filter(ref -> ref.tweetId() < cursor.before())
+                .distinct()
+                .sorted(Comparator.comparingLong(TweetRef::tweetId).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    /**
+     * Loads the newest entries of a feed from PostgreSQL and, unless another reader is filling it
+     * already, into its list. Returns what it loaded.
+     */
+    List<TweetRef> fill(long userId) {
+        String key = FeedKeys.feed(userId);
+        String claim = FeedKeys.WARMING + UUID.randomUUID();
+        Object claimed = redis.call(jedis -> jedis.eval(CLAIM, List.of(key), List.of(claim)), () -> 0L);
+        List<TweetRef> newest = feedItems.page(userId, FeedCursor.FIRST, settings.capacity());
+        if (Long.valueOf(1).equals(claimed)) {
+            List<String> args = new ArrayList<>(List.of(claim, Integer.toString(settings.capacity()),
+                    Long.toString(settings.ttl().toSeconds()), newest.size() < settings.capacity() ? "complete" : "partial"));
+            newest.forEach(ref -> args.add(FeedKeys.entry(ref)));
+            redis.run(jedis -> jedis.eval(FILL, List.of(key), args));
+        }
+        return newest;
+    }
+
+    long hits() {
+        return hits.get();
+    }
+
+    long misses() {
+        return misses.get();
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.twitterarch.step6;
+
+import dev.twitterarch.common.feed.TweetRef;
+
+/** Redis key and entry formats, in one place. */
+final class FeedKeys {
+
+    static final String FEED_PATTERN = "feed:*";
+    /** Last element of a list that holds a user's whole feed (fewer entries than the capacity). */
+    static final String END = "end";
+    /** Prefix of the placeholder a reader puts in an empty key while it loads the feed from PostgreSQL. */
+    static final String WARMING = "warming:";
+
+    private FeedKeys() {
+    }
+
+    static String feed(long userId) {
+        return "feed:" + userId;
+    }
+
+    static String tweet(long tweetId) {
+        return "tweet:" + tweetId;
+    }
+
+    static String delivered(long tweetId, int batchHash) {
+        return "delivered:" + tweetId + ":" + Integer.toHexString(batchHash);
+    }
+
+    /** A list entry: the tweet id and its author (the author's shard, for hydration from PostgreSQL). */
+    static String entry(TweetRef ref) {
+        return ref.tweetId() + ":" + ref.authorId();
+    }
+
+    static String entry(long tweetId, long authorId) {
+        return tweetId + ":" + authorId;
+    }
+
+    /** Parses an entry, or null for the markers. */
+    static TweetRef parse(String entry) {
+        int colon = entry.indexOf(':');
+        if (colon < 0 || entry.startsWith(WARMING)) {
+            return null;
+        }
+        return new TweetRef(Long.parseLong(entry, 0, colon, 10), Long.parseLong(entry, colon + 1, entry.length(), 10));
+    }
+}

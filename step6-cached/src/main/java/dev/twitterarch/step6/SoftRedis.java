@@ -1,0 +1,86 @@
+package dev.twitterarch.step6;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Redis as a cache may fail: every call goes through {@link #call}, which turns a Redis failure
+ * into the caller's fallback (PostgreSQL), never into an error for the client.
+ *
+ * <p>While Redis was unreachable this process missed list updates, so its lists may be stale. The
+ * first call after an outage therefore drops every cached feed before anything else is read: the
+ * cache then refills from PostgreSQL, and catches up.
+ */
+class SoftRedis {
+
+    private static final Logger log = LoggerFactory.getLogger(SoftRedis.class);
+
+    private final UnifiedJedis redis;
+    private final AtomicBoolean missedWrites = new AtomicBoolean();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile Instant lastWarning = Instant.EPOCH;
+
+    SoftRedis(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    <T> T call(Function<UnifiedJedis, T> command, Supplier<T> fallback) {
+        try {
+            if (missedWrites.get()) {
+                dropStaleFeeds();
+            }
+            return command.apply(redis);
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            missedWrites.set(true);
+            warn(e);
+            return fallback.get();
+        }
+    }
+
+    void run(java.util.function.Consumer<UnifiedJedis> command) {
+        call(jedis -> {
+            command.accept(jedis);
+            return null;
+        }, () -> null);
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    private synchronized void dropStaleFeeds() {
+        if (!missedWrites.get()) {
+            return;
+        }
+        long dropped = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(FeedKeys.FEED_PATTERN).count(1000));
+            if (!page.getResult().isEmpty()) {
+                dropped += redis.unlink(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        missedWrites.set(false);
+        log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
+    }
+
+    private void warn(RuntimeException e) {
+        Instant now = Instant.now();
+        if (now.isAfter(lastWarning.plusSeconds(10))) {
+            lastWarning = now;
+            log.warn("Redis unavailable, serving from PostgreSQL: {} ({} failed calls so far)", e.toString(), failures.get());
+        }
+    }
+}

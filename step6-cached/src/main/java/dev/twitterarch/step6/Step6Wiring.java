@@ -1,0 +1,59 @@
+package dev.twitterarch.step6;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.twitterarch.common.feed.FeedItemStore;
+import dev.twitterarch.common.tweet.TweetStore;
+import dev.twitterarch.messaging.QueuedFeed;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/** Step 5's fan-out (imported by the application) with the Redis cache in front of it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({CacheSettings.class, RedisSettings.class})
+class Step6Wiring {
+
+    @Bean(destroyMethod = "close")
+    RedisClient redisClient(RedisSettings redis, CacheSettings cache) {
+        int timeout = (int) cache.timeout().toMillis();
+        return RedisClient.builder()
+                .hostAndPort(new HostAndPort(redis.host(), redis.port()))
+                .clientConfig(DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(timeout)
+                        .socketTimeoutMillis(timeout)
+                        .database(redis.database())
+                        .clientName("twitter-arch-step6")
+                        .build())
+                .build();
+    }
+
+    @Bean
+    SoftRedis softRedis(RedisClient redisClient) {
+        return new SoftRedis(redisClient);
+    }
+
+    /** The feed the API uses: the cache, in front of step 5's outbox fan-out. */
+    @Bean
+    @Primary
+    CircularBufferFeed circularBufferFeed(QueuedFeed fanOut, FeedItemStore feedItems, SoftRedis redis, CacheSettings settings) {
+        return new CircularBufferFeed(fanOut, feedItems, redis, settings);
+    }
+
+    @Bean
+    @Primary
+    CachedTweets cachedTweets(TweetStore tweets, SoftRedis redis, CacheSettings settings) {
+        return new CachedTweets(tweets, redis, settings);
+    }
+
+    @Bean
+    @ConditionalOnExpression("'${twitter.messaging.role:both}' != 'worker'")
+    FeedWarmer feedWarmer(JdbcClient jdbc, CircularBufferFeed feed, CacheSettings settings) {
+        return new FeedWarmer(jdbc, feed, settings);
+    }
+}
