@@ -105,7 +105,7 @@ public class QueueConsumer implements SmartLifecycle {
             consumerTag = opened.basicConsume(queue, false, new DefaultConsumer(opened) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    deliver(envelope, properties, body);
+                    deliver(getChannel(), envelope, properties, body);
                 }
             });
         } catch (IOException e) {
@@ -115,28 +115,34 @@ public class QueueConsumer implements SmartLifecycle {
                 settings.maxAttempts());
     }
 
-    private void deliver(Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+    /**
+     * Handles one delivery and settles it on the channel it came on: delivery tags mean something
+     * only there (after a stop and a start, {@link #channel} is another channel).
+     */
+    private void deliver(Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
         inHand.incrementAndGet();
         long tag = envelope.getDeliveryTag();
         try {
-            if (stopping) {
-                channel.basicReject(tag, true); // back to the queue for whoever consumes next
-                return;
+            if (stopping || !channel.isOpen()) {
+                if (channel.isOpen()) {
+                    channel.basicReject(tag, true); // back to the queue for whoever consumes next
+                }
+                return; // a closed channel has returned it to the queue already
             }
             Object message;
             try {
                 message = codec.decode(properties.getType(), body);
             } catch (MessageCodec.Unreadable e) {
-                deadLetter(tag, e.getMessage(), body);
+                deadLetter(channel, tag, e.getMessage(), body);
                 return;
             }
             try {
                 transaction.executeWithoutResult(status -> handler.handle(message));
             } catch (DataIntegrityViolationException e) {
-                deadLetter(tag, "refers to rows that do not exist: " + e.getMostSpecificCause().getMessage(), body);
+                deadLetter(channel, tag, "refers to rows that do not exist: " + e.getMostSpecificCause().getMessage(), body);
                 return;
             } catch (RuntimeException e) {
-                retryOrDeadLetter(tag, message, properties, body, e);
+                retryOrDeadLetter(channel, tag, message, properties, body, e);
                 return;
             }
             channel.basicAck(tag, false);
@@ -150,12 +156,12 @@ public class QueueConsumer implements SmartLifecycle {
         }
     }
 
-    private void retryOrDeadLetter(long tag, Object message, AMQP.BasicProperties properties, byte[] body, RuntimeException failure)
+    private void retryOrDeadLetter(Channel channel, long tag, Object message, AMQP.BasicProperties properties, byte[] body, RuntimeException failure)
             throws IOException {
         int attempt = attemptOf(properties);
         if (attempt >= settings.maxAttempts()) {
             log.error("{}: attempt {} of {} failed", queue, attempt, settings.maxAttempts(), failure);
-            deadLetter(tag, "failed " + attempt + " times: " + failure, body);
+            deadLetter(channel, tag, "failed " + attempt + " times: " + failure, body);
             return;
         }
         log.warn("{}: attempt {} of {} failed, will retry: {}", queue, attempt, settings.maxAttempts(), failure.toString());
@@ -167,7 +173,7 @@ public class QueueConsumer implements SmartLifecycle {
         tracker.addSettled();
     }
 
-    private void deadLetter(long tag, String reason, byte[] body) throws IOException {
+    private void deadLetter(Channel channel, long tag, String reason, byte[] body) throws IOException {
         log.error("{}: dead-lettering message {}: {}", queue, abbreviate(body), reason);
         channel.basicReject(tag, false);
         deadLettered.incrementAndGet();

@@ -27,6 +27,7 @@ import com.rabbitmq.client.GetResponse;
 
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.common.testing.ApiClient;
+import dev.twitterarch.common.testing.FanOutTestSupport;
 import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.messaging.FanOutTracker;
 import dev.twitterarch.messaging.MessagingProperties;

@@ -27,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.common.testing.ApiClient;
+import dev.twitterarch.common.testing.FanOutTestSupport;
 import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.common.testing.WorkerProcessFixture;
 import dev.twitterarch.common.testing.WorkerProcessFixture.Worker;
