@@ -3,9 +3,6 @@ package dev.twitterarch.messaging;
 import java.time.Duration;
 import java.util.List;
 
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.messaging.FollowerBatch.AddToFeeds;
 import dev.twitterarch.messaging.FollowerBatch.Backfill;
@@ -33,31 +30,22 @@ public class BatchWorker implements QueueConsumer.Handler {
         long started = System.nanoTime();
         if (message instanceof AddToFeeds add) {
             int rows = feedItems.fanOutToFollowers(add.authorId(), add.tweetId(), add.followerIds());
-            afterCommit(() -> {
+            AfterCommit.run(() -> {
                 metrics.batchWritten(add.followerIds().size(), rows, Duration.ofNanos(System.nanoTime() - started));
                 metrics.committed(add.tweetId());
                 listeners.forEach(listener -> listener.added(add.tweetId(), add.authorId(), add.followerIds()));
             });
         } else if (message instanceof RemoveFromFeeds remove) {
             feedItems.removeFromFeeds(remove.tweetId(), remove.followerIds());
-            afterCommit(() -> listeners.forEach(listener -> listener.removed(remove.tweetId(), remove.authorId(), remove.followerIds())));
+            AfterCommit.run(() -> listeners.forEach(listener -> listener.removed(remove.tweetId(), remove.authorId(), remove.followerIds())));
         } else if (message instanceof Backfill backfill) {
             feedItems.backfill(backfill.followerId(), backfill.followeeId());
-            afterCommit(() -> listeners.forEach(listener -> listener.changed(backfill.followerId())));
+            AfterCommit.run(() -> listeners.forEach(listener -> listener.changed(backfill.followerId())));
         } else if (message instanceof Purge purge) {
             feedItems.purgeAuthor(purge.followerId(), purge.followeeId());
-            afterCommit(() -> listeners.forEach(listener -> listener.changed(purge.followerId())));
+            AfterCommit.run(() -> listeners.forEach(listener -> listener.changed(purge.followerId())));
         } else {
             throw new IllegalArgumentException("a batch worker expects a follower batch, got " + message.getClass().getSimpleName());
         }
-    }
-
-    private static void afterCommit(Runnable action) {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
     }
 }

@@ -51,7 +51,7 @@ public class FanOutMetrics {
             public void emit(FeedEvent event) {
                 sink.emit(event);
                 if (event instanceof FeedEvent.TweetPosted) {
-                    tweetsPosted.increment();
+                    AfterCommit.run(tweetsPosted::increment); // a POST that rolls back posted nothing
                 }
             }
 

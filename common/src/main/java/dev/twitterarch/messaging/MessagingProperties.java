@@ -17,12 +17,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize   step 5 on: followers per batch message, and outbox rows per relay transaction
  * @param maxQueueLength step 5 on: messages a worker queue may hold; beyond it the broker refuses
  *                    new messages (the publisher sees a nack and retries later) and dead-letters them
+ * @param messagesPerTransaction step 5 on: messages a consumer handles in one transaction when they
+ *                    have arrived already (one commit for several batches); 1 in steps 3-4
  */
 @ConfigurationProperties("twitter.messaging")
 public record MessagingProperties(String prefix, @DefaultValue("both") Role role, @DefaultValue("50") int prefetch,
                                   @DefaultValue("5") int maxAttempts, @DefaultValue("4") int workers,
                                   @DefaultValue("-1") int workerIndex, @DefaultValue("20") int buckets,
-                                  @DefaultValue("100") int batchSize, @DefaultValue("20000") int maxQueueLength) {
+                                  @DefaultValue("100") int batchSize, @DefaultValue("20000") int maxQueueLength,
+                                  @DefaultValue("1") int messagesPerTransaction) {
 
     public enum Role {
         API, WORKER, BOTH;

@@ -4,8 +4,6 @@ import java.sql.Types;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.messaging.FeedEvent.Followed;
@@ -25,7 +23,7 @@ public class Outbox implements EventSink {
 
     private final JdbcClient jdbc;
     private final SnowflakeIds ids;
-    private volatile Runnable committed = () -> { };
+    private final List<Runnable> onCommit = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Outbox(JdbcClient jdbc, SnowflakeIds ids) {
         this.jdbc = jdbc;
@@ -62,12 +60,8 @@ public class Outbox implements EventSink {
                 .param("follower", follower, Types.BIGINT)
                 .param("followee", followee, Types.BIGINT)
                 .update();
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                committed.run(); // wake the relay in this process; relays elsewhere find the row by polling
-            }
-        });
+        // wake the relays of this process; relays elsewhere find the row by polling
+        AfterCommit.run(() -> onCommit.forEach(Runnable::run));
     }
 
     /** Nothing written and not yet published. */
@@ -76,9 +70,9 @@ public class Outbox implements EventSink {
         return backlog() == 0;
     }
 
-    /** Called after each commit that added events (the relay uses it to wake up at once). */
+    /** Called after each commit that added events (a relay uses it to wake up at once). */
     public void onCommit(Runnable listener) {
-        this.committed = listener;
+        onCommit.add(listener);
     }
 
     /**

@@ -9,9 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.MessageProperties;
@@ -97,18 +94,11 @@ public class Publisher {
      * publish, the message is lost: the weakness step 5's transactional outbox removes.
      */
     public void publishAfterCommit(Outgoing message, Consumer<RuntimeException> onFailure) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            publish(message);
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                try {
-                    publish(message);
-                } catch (RuntimeException e) {
-                    onFailure.accept(e);
-                }
+        AfterCommit.run(() -> {
+            try {
+                publish(message);
+            } catch (RuntimeException e) {
+                onFailure.accept(e);
             }
         });
     }

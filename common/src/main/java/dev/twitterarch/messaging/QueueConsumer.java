@@ -3,9 +3,13 @@ package dev.twitterarch.messaging;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,8 +36,13 @@ import com.rabbitmq.client.Envelope;
  *       rejected into the dead-letter queue; a message that can never succeed (unreadable, or about
  *       rows that no longer exist) goes there at once;</li>
  *   <li>graceful stop: stop taking messages, finish and acknowledge the one in hand, then close the
- *       channel, which returns every prefetched, unacknowledged message to the queue.</li>
+ *       channel, which returns every prefetched, unacknowledged message to the queue;</li>
+ *   <li>with {@code messages-per-transaction} above 1 (step 5 on), the messages already delivered
+ *       are handled together, up to that many, in one transaction and one commit; if that
+ *       transaction fails, each is handled again on its own, with the rules above.</li>
  * </ul>
+ * Deliveries are handed from the client's dispatch thread to this consumer's own thread, which
+ * can see how many have arrived.
  */
 public class QueueConsumer implements SmartLifecycle {
 
@@ -59,9 +68,19 @@ public class QueueConsumer implements SmartLifecycle {
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private final BlockingQueue<Delivery> arrived = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private volatile Channel channel;
     private volatile String consumerTag;
+    private Thread worker;
+
+    /** One message as it arrived, with the channel its delivery tag belongs to. */
+    private record Delivery(Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+
+        long tag() {
+            return envelope.getDeliveryTag();
+        }
+    }
 
     public QueueConsumer(Rabbit rabbit, String queue, MessagingProperties settings, MessageCodec codec, Handler handler,
                          TransactionTemplate transaction, Publisher publisher, FanOutTracker tracker) {
@@ -98,6 +117,8 @@ public class QueueConsumer implements SmartLifecycle {
     @Override
     public synchronized void start() {
         stopping = false;
+        arrived.clear(); // left over from a previous run: their channel is closed, the broker has them back
+        inHand.set(0);
         Channel opened = rabbit.consumeChannel();
         try {
             opened.basicQos(settings.prefetch());
@@ -105,28 +126,100 @@ public class QueueConsumer implements SmartLifecycle {
             consumerTag = opened.basicConsume(queue, false, new DefaultConsumer(opened) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    deliver(getChannel(), envelope, properties, body);
+                    inHand.incrementAndGet();
+                    arrived.add(new Delivery(getChannel(), envelope, properties, body));
                 }
             });
         } catch (IOException e) {
             throw new IllegalStateException("cannot consume " + queue + ": " + e.getMessage(), e);
         }
-        log.info("consuming {} (prefetch {}, {} attempts before dead-lettering)", queue, settings.prefetch(),
-                settings.maxAttempts());
+        worker = new Thread(this::work, "consumer-" + queue);
+        worker.start();
+        log.info("consuming {} (prefetch {}, up to {} per transaction, {} attempts before dead-lettering)", queue,
+                settings.prefetch(), settings.messagesPerTransaction(), settings.maxAttempts());
+    }
+
+    private void work() {
+        List<Delivery> batch = new ArrayList<>();
+        while (!stopping || !arrived.isEmpty()) {
+            try {
+                Delivery first = arrived.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                arrived.drainTo(batch, settings.messagesPerTransaction() - 1);
+                if (stopping) {
+                    batch.forEach(this::giveBack);
+                } else if (batch.size() == 1) {
+                    deliver(first);
+                } else {
+                    deliverTogether(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Handles several deliveries in one transaction; if it fails, handles each on its own. */
+    private void deliverTogether(List<Delivery> batch) {
+        List<Delivery> readable = new ArrayList<>();
+        List<Object> messages = new ArrayList<>();
+        for (Delivery delivery : batch) {
+            try {
+                messages.add(codec.decode(delivery.properties().getType(), delivery.body()));
+                readable.add(delivery);
+            } catch (MessageCodec.Unreadable e) {
+                deliver(delivery); // dead-letters it, with the reason
+            }
+        }
+        try {
+            transaction.executeWithoutResult(status -> messages.forEach(handler::handle));
+        } catch (RuntimeException e) {
+            log.debug("{}: a transaction of {} messages failed ({}); handling them one by one", queue, readable.size(), e.toString());
+            readable.forEach(this::deliver);
+            return;
+        }
+        for (Delivery delivery : readable) {
+            try {
+                delivery.channel().basicAck(delivery.tag(), false);
+                handled.incrementAndGet();
+                tracker.addSettled();
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: could not settle delivery {}: {}", queue, delivery.tag(), e.toString());
+            } finally {
+                inHand.decrementAndGet();
+            }
+        }
+    }
+
+    /** Returns a delivery this consumer will not handle (it is stopping) to the queue. */
+    private void giveBack(Delivery delivery) {
+        try {
+            if (delivery.channel().isOpen()) {
+                delivery.channel().basicReject(delivery.tag(), true);
+            } // a closed channel has returned it to the queue already
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: could not return delivery {}: {}", queue, delivery.tag(), e.toString());
+        } finally {
+            inHand.decrementAndGet();
+        }
     }
 
     /**
      * Handles one delivery and settles it on the channel it came on: delivery tags mean something
      * only there (after a stop and a start, {@link #channel} is another channel).
      */
-    private void deliver(Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-        inHand.incrementAndGet();
-        long tag = envelope.getDeliveryTag();
+    private void deliver(Delivery delivery) {
+        Channel channel = delivery.channel();
+        AMQP.BasicProperties properties = delivery.properties();
+        byte[] body = delivery.body();
+        long tag = delivery.tag();
         try {
-            if (stopping || !channel.isOpen()) {
-                if (channel.isOpen()) {
-                    channel.basicReject(tag, true); // back to the queue for whoever consumes next
-                }
+            if (!channel.isOpen()) {
                 return; // a closed channel has returned it to the queue already
             }
             Object message;
@@ -196,12 +289,9 @@ public class QueueConsumer implements SmartLifecycle {
             return;
         }
         stopping = true;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         try {
             channel.basicCancel(consumerTag);
-            while (!idle() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(10); // the message in hand finishes, commits and is acked
-            }
+            worker.join(Duration.ofSeconds(30).toMillis()); // the message(s) in hand finish, commit and are acked
             channel.close();
         } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.warn("{}: closing the consumer: {}", queue, e.toString());
