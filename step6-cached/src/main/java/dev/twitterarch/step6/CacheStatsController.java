@@ -30,6 +30,7 @@ class CacheStatsController {
         stats.put("misses", misses);
         stats.put("hit_ratio", hits + misses == 0 ? 0.0 : (double) hits / (hits + misses));
         stats.put("redis_failures", redis.failures());
+        stats.put("redis_calls_skipped", redis.skipped()); // by the circuit breaker, while Redis is down
         stats.put("redis_up", redis.call(jedis -> "PONG".equals(jedis.ping()), () -> false));
         stats.put("cached_feeds", redis.call(CacheStatsController::countFeeds, () -> null));
         stats.put("redis_used_memory_bytes", redis.call(jedis -> usedMemory(jedis.info("memory")), () -> null));

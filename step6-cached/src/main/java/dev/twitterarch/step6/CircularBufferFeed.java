@@ -7,29 +7,31 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 import dev.twitterarch.common.feed.FeedCursor;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.feed.FeedStrategy;
 import dev.twitterarch.common.feed.TweetRef;
 import dev.twitterarch.common.tweet.Tweet;
+import dev.twitterarch.common.user.UserStore;
+import dev.twitterarch.messaging.AfterCommit;
 import dev.twitterarch.messaging.FeedRowsListener;
 import redis.clients.jedis.AbstractTransaction;
 
 /**
  * Step 6: a Redis list per user, {@code feed:{id}}, in front of feed_items, written like a circular
  * buffer: LPUSH the newest entry, LTRIM to the capacity (800), so memory per user is bounded and
- * the oldest entries fall off. feed_items stays the truth; the list is a copy of its newest part.
+ * the oldest entries fall off. feed_items stays the truth; the list is a copy of its newest part
+ * (entries {@code tweetId:authorId}; an {@code end} marker last when the list holds the whole feed).
  *
  * <ul>
- *   <li>Writes: the workers (and the API, for the author's own entry) push onto lists that exist
- *       (LPUSHX), each list's push and trim in one MULTI, after the database commit. A list that
- *       is not cached is not created by a push: a partial list would look complete.</li>
- *   <li>Reads: the whole list (at most 800 short strings) is read and sorted by id: concurrent
- *       workers may push slightly out of order. A miss loads the newest 800 rows from PostgreSQL;
- *       a page deeper than a full list comes from PostgreSQL.</li>
+ *   <li>Writes: the workers (and the API, for the author's own entry) push after the database
+ *       commit, one Lua script per batch of readers: for each list that exists, LPUSH the entry
+ *       and LTRIM to the capacity. A list that is not cached is not created by a push (a partial
+ *       list would look complete). An entry already there is not pushed again (a redelivered
+ *       batch changes nothing), and the rare entry that arrives out of id order is inserted at its
+ *       place rather than on top, so the trim always drops the oldest tweets, never a newer one.</li>
+ *   <li>Reads: the whole list (at most 800 short strings, newest first). A miss loads the newest
+ *       800 rows from PostgreSQL; a page deeper than a full list comes from PostgreSQL.</li>
  *   <li>Filling a miss races with pushes: the reader first claims the empty key with a placeholder,
  *       pushes that arrive meanwhile land in front of it, and one Lua script merges them with the
  *       rows from PostgreSQL, only if the placeholder is still there (an invalidation deleted it
@@ -65,6 +67,40 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
             redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
             return 1""";
 
+    /**
+     * KEYS: the readers' feed lists; ARGV: the entry, the capacity. Keeps each list sorted, newest
+     * first, and free of duplicates; returns how many lists took the entry.
+     */
+    private static final String PUSH = """
+            local entry, capacity = ARGV[1], tonumber(ARGV[2])
+            local id = tonumber(string.match(entry, '^%d+'))
+            local pushed = 0
+            for _, key in ipairs(KEYS) do
+              if redis.call('EXISTS', key) == 1 and not redis.call('LPOS', key, entry) then
+                local head = redis.call('LINDEX', key, 0)
+                local headId = tonumber(string.match(head, '^%d+') or '')
+                local placed = false
+                if headId == nil or id > headId then
+                  redis.call('LPUSH', key, entry)
+                  placed = true
+                else
+                  for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
+                    local vid = tonumber(string.match(v, '^%d+') or '')
+                    if (vid ~= nil and vid < id) or v == 'end' then
+                      redis.call('LINSERT', key, 'BEFORE', v, entry)
+                      placed = true
+                      break
+                    end
+                  end
+                end
+                if placed then
+                  redis.call('LTRIM', key, 0, capacity - 1)
+                  pushed = pushed + 1
+                end
+              end
+            end
+            return pushed""";
+
     private static final String CLAIM = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('RPUSH', KEYS[1], ARGV[1])
@@ -73,14 +109,16 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
 
     private final FeedStrategy fanOut;
     private final FeedItemStore feedItems;
+    private final UserStore users;
     private final SoftRedis redis;
     private final CacheSettings settings;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
-    CircularBufferFeed(FeedStrategy fanOut, FeedItemStore feedItems, SoftRedis redis, CacheSettings settings) {
+    CircularBufferFeed(FeedStrategy fanOut, FeedItemStore feedItems, UserStore users, SoftRedis redis, CacheSettings settings) {
         this.fanOut = fanOut;
         this.feedItems = feedItems;
+        this.users = users;
         this.redis = redis;
         this.settings = settings;
     }
@@ -90,13 +128,13 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
     @Override
     public void tweetPosted(Tweet tweet) {
         fanOut.tweetPosted(tweet);
-        afterCommit(() -> added(tweet.id(), tweet.userId(), List.of(tweet.userId())));
+        AfterCommit.run(() -> added(tweet.id(), tweet.userId(), List.of(tweet.userId())));
     }
 
     @Override
     public void tweetDeleted(Tweet tweet) {
         fanOut.tweetDeleted(tweet);
-        afterCommit(() -> redis.run(jedis -> {
+        AfterCommit.run(() -> redis.run(jedis -> {
             jedis.lrem(FeedKeys.feed(tweet.userId()), 0, FeedKeys.entry(tweet.id(), tweet.userId()));
             jedis.del(FeedKeys.tweet(tweet.id()));
         }));
@@ -121,21 +159,9 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
 
     @Override
     public void added(long tweetId, long authorId, List<Long> readerIds) {
-        String entry = FeedKeys.entry(tweetId, authorId);
-        redis.run(jedis -> {
-            // a redelivered batch was pushed already: the marker says so (the rows were idempotent anyway)
-            String marker = FeedKeys.delivered(tweetId, readerIds.hashCode());
-            if (!"OK".equals(jedis.set(marker, "1", new redis.clients.jedis.params.SetParams().nx().ex(3600)))) {
-                return;
-            }
-            try (AbstractTransaction push = jedis.multi()) {
-                for (long reader : readerIds) {
-                    push.lpushx(FeedKeys.feed(reader), entry);
-                    push.ltrim(FeedKeys.feed(reader), 0, settings.capacity() - 1);
-                }
-                push.exec();
-            }
-        });
+        List<String> keys = readerIds.stream().map(FeedKeys::feed).toList();
+        List<String> args = List.of(FeedKeys.entry(tweetId, authorId), Integer.toString(settings.capacity()));
+        redis.run(jedis -> jedis.eval(PUSH, keys, args));
     }
 
     @Override
@@ -201,6 +227,10 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
         String claim = FeedKeys.WARMING + UUID.randomUUID();
         Object claimed = redis.call(jedis -> jedis.eval(CLAIM, List.of(key), List.of(claim)), () -> 0L);
         List<TweetRef> newest = feedItems.page(userId, FeedCursor.FIRST, settings.capacity());
+        if (newest.isEmpty() && !users.exists(userId)) {
+            redis.run(jedis -> jedis.lrem(key, 0, claim)); // no list for an id that belongs to nobody
+            return newest;
+        }
         if (Long.valueOf(1).equals(claimed)) {
             List<String> args = new ArrayList<>(List.of(claim, Integer.toString(settings.capacity()),
                     Long.toString(settings.ttl().toSeconds()), newest.size() < settings.capacity() ? "complete" : "partial"));
@@ -216,18 +246,5 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
 
     long misses() {
         return misses.get();
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            action.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
     }
 }

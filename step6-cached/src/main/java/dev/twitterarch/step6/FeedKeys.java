@@ -22,10 +22,6 @@ final class FeedKeys {
         return "tweet:" + tweetId;
     }
 
-    static String delivered(long tweetId, int batchHash) {
-        return "delivered:" + tweetId + ":" + Integer.toHexString(batchHash);
-    }
-
     /** A list entry: the tweet id and its author (the author's shard, for hydration from PostgreSQL). */
     static String entry(TweetRef ref) {
         return ref.tweetId() + ":" + ref.authorId();

@@ -1,5 +1,6 @@
 package dev.twitterarch.step6;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,10 @@ import redis.clients.jedis.resps.ScanResult;
  * Redis as a cache may fail: every call goes through {@link #call}, which turns a Redis failure
  * into the caller's fallback (PostgreSQL), never into an error for the client.
  *
+ * <p>A circuit breaker keeps a dead or hung Redis cheap: after a failure, calls skip Redis for a
+ * second (up to {@link #MAX_PAUSE} after repeated failures) instead of each waiting for a timeout,
+ * then one call tries again.
+ *
  * <p>While Redis was unreachable this process missed list updates, so its lists may be stale. The
  * first call after an outage therefore drops every cached feed before anything else is read: the
  * cache then refills from PostgreSQL, and catches up.
@@ -28,24 +33,48 @@ class SoftRedis {
     private final UnifiedJedis redis;
     private final AtomicBoolean missedWrites = new AtomicBoolean();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
     private volatile Instant lastWarning = Instant.EPOCH;
+    private volatile Instant pausedUntil = Instant.EPOCH;
+    private volatile Duration pause = MIN_PAUSE;
+
+    static final Duration MIN_PAUSE = Duration.ofSeconds(1);
+    static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
     SoftRedis(UnifiedJedis redis) {
         this.redis = redis;
     }
 
     <T> T call(Function<UnifiedJedis, T> command, Supplier<T> fallback) {
+        if (Instant.now().isBefore(pausedUntil)) {
+            skipped.incrementAndGet();
+            missedWrites.set(true); // a skipped write is a missed write
+            return fallback.get();
+        }
         try {
             if (missedWrites.get()) {
                 dropStaleFeeds();
             }
-            return command.apply(redis);
+            T result = command.apply(redis);
+            pause = MIN_PAUSE;
+            return result;
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             missedWrites.set(true);
+            pausedUntil = Instant.now().plus(pause);
+            pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             warn(e);
             return fallback.get();
         }
+    }
+
+    /** True while the breaker keeps calls away from Redis. */
+    boolean paused() {
+        return Instant.now().isBefore(pausedUntil);
+    }
+
+    long skipped() {
+        return skipped.get();
     }
 
     void run(java.util.function.Consumer<UnifiedJedis> command) {
@@ -60,8 +89,8 @@ class SoftRedis {
     }
 
     private synchronized void dropStaleFeeds() {
-        if (!missedWrites.get()) {
-            return;
+        if (!missedWrites.compareAndSet(true, false)) {
+            return; // another thread swept already; a write failing from now on sets the flag again
         }
         long dropped = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
@@ -72,7 +101,6 @@ class SoftRedis {
             }
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        missedWrites.set(false);
         log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
     }
 

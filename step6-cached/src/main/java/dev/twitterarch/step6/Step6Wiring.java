@@ -9,7 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.tweet.TweetStore;
+import dev.twitterarch.common.user.UserStore;
 import dev.twitterarch.messaging.QueuedFeed;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
@@ -22,7 +24,11 @@ class Step6Wiring {
     @Bean(destroyMethod = "close")
     RedisClient redisClient(RedisSettings redis, CacheSettings cache) {
         int timeout = (int) cache.timeout().toMillis();
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(32);
+        pool.setMaxWait(cache.timeout()); // a request never queues long for a Redis connection
         return RedisClient.builder()
+                .poolConfig(pool)
                 .hostAndPort(new HostAndPort(redis.host(), redis.port()))
                 .clientConfig(DefaultJedisClientConfig.builder()
                         .connectionTimeoutMillis(timeout)
@@ -41,8 +47,9 @@ class Step6Wiring {
     /** The feed the API uses: the cache, in front of step 5's outbox fan-out. */
     @Bean
     @Primary
-    CircularBufferFeed circularBufferFeed(QueuedFeed fanOut, FeedItemStore feedItems, SoftRedis redis, CacheSettings settings) {
-        return new CircularBufferFeed(fanOut, feedItems, redis, settings);
+    CircularBufferFeed circularBufferFeed(QueuedFeed fanOut, FeedItemStore feedItems, UserStore users, SoftRedis redis,
+                                          CacheSettings settings) {
+        return new CircularBufferFeed(fanOut, feedItems, users, redis, settings);
     }
 
     @Bean

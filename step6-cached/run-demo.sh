@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Step 6 demo: a Redis list per feed in front of feed_items. Usage: [USERS=2000] [DEMO_REDIS_DB=6] ./run-demo.sh
+JAVA_OPTS=${JAVA_OPTS:--Xmx512m}     # bounded heap, as in step 5 (the demos' default, explicit)
+source "$(dirname "${BASH_SOURCE[0]}")/../common/demo/demo-lib.sh"
+USERS=${USERS:-2000}
+# the demo's own Redis database (tests use 9, compare.sh 7), emptied at the start: the application
+# keeps feeds cached across runs, and --twitter.reset-on-start resets only PostgreSQL
+DEMO_REDIS_DB=${DEMO_REDIS_DB:-6}
+COLD_READS=20
+
+demo_banner "Step 6: a Redis list per feed in front of feed_items (cache)" <<EOF
+Fan-out works as in step 5 (outbox, batches of 100, workers), and after each commit the workers
+also push the tweet onto the followers' Redis lists feed:{id} that exist (LPUSHX + LTRIM to 800):
+a circular buffer per feed. feed_items in PostgreSQL stays the truth. A read takes the page from the
+Redis list (a hit); a feed that is not cached is loaded from PostgreSQL and put into Redis (a miss),
+so a feed's first read costs a little more than step 5's and every following one less.
+Redis down means reads from PostgreSQL, never errors.
+We create $USERS users who each post a tweet and all follow a celebrity, plus a reader who
+follows all $USERS of them, then time the celebrity's post, the fan-out lag, cold reads ($COLD_READS
+followers' first reads: misses that fill Redis) and warm reads (repeated: hits), and show /cache/stats.
+EOF
+
+demo_services step6-cached      # Redis must answer before it can be emptied (demo_start checks again)
+demo_redis_flushdb "$DEMO_REDIS_DB"
+demo_start step6-cached 8006 --spring.data.redis.database="$DEMO_REDIS_DB"   # API, relay, dispatcher, workers
+
+cache_stats() { demo_request GET /cache/stats - - 200; }
+demo_expect_eq "GET /cache/stats: Redis answers" "$(cache_stats | jq -r .redis_up)" true
+
+demo_say "setting up"
+demo_create_users user "$USERS" FANS
+CELEBRITY=$(demo_create_user celebrity)
+READER=$(demo_create_user reader)
+demo_each_posts "${FANS[@]}"
+demo_all_follow "$CELEBRITY" "${FANS[@]}"
+demo_follows_all "$READER" "${FANS[@]}"      # answered at once; the workers backfill each follow later
+
+NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
+reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
+demo_eventually "the workers have backfilled the reader's $USERS follows (first page = the 20 newest tweets)" \
+    "$DEMO_LAG_TIMEOUT" reader_page_complete
+
+demo_say "timing"
+demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
+demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
+    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"      # its polls fill the sampled followers' lists
+NEWEST=$DEMO_LAST_TWEET
+
+# cold: followers whose feed nobody has read yet (not among those demo_fanout_lag polled), one read each
+declare -A POLLED=()
+while read -r id; do POLLED[$id]=1; done < <(demo_sample "$DEMO_LAG_SAMPLE" "${FANS[@]}")
+COLD=()
+for id in "${FANS[@]}"; do
+    [[ -z "${POLLED[$id]:-}" ]] && COLD+=("$id")
+    ((${#COLD[@]} < COLD_READS)) || break
+done
+STATS0=$(cache_stats)
+demo_time_each "cold feed read (follower's 1st: miss, fill)" GET "/api/feed/?limit=20" "${COLD[@]}"
+demo_expect_eq "the celebrity's newest tweet tops a cold follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
+STATS1=$(cache_stats)
+demo_expect_eq "cache misses during the $COLD_READS cold reads" "$(jq -n --argjson a "$STATS0" --argjson b "$STATS1" '$b.misses - $a.misses')" "$COLD_READS"
+
+# warm: the same reads again and again (the follower's list was filled by the lag polls, the reader's by its first read)
+demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
+demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
+demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
+demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
+STATS2=$(cache_stats)
+# the warm reads hit, but for a list deleted since its last read: a follow's backfill that was
+# still running after the reader's first page was complete deletes the reader's list (refilled at
+# the next read); so at least as many hits as timed reads
+WARM_HITS=$(jq -n --argjson a "$STATS1" --argjson b "$STATS2" '$b.hits - $a.hits')
+if ((WARM_HITS < 2 * 20 || WARM_HITS > 2 * (DEMO_WARMUP + 20))); then
+    demo_fail "cache hits during the $((2 * (DEMO_WARMUP + 20))) warm reads: expected at least the $((2 * 20)) timed ones, got $WARM_HITS"
+fi
+demo_ok "cache hits during the $((2 * (DEMO_WARMUP + 20))) warm reads ($WARM_HITS)"
+
+demo_say "GET /cache/stats (since the start; the lag polls and the set-up's reads count too)"
+jq -r 'to_entries[] | "    \(.key | . + ":" + (" " * (24 - length)))\(.value)"' <<<"$STATS2"
+
+demo_results_table "Step 6 (Redis cache)"
