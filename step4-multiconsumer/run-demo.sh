@@ -81,4 +81,4 @@ demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.
 demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
 demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
 
-demo_results_table "Step 4 (per-follower messages, $WORKERS workers)"
+demo_results_table "Step 4 (msg per follower, $WORKERS workers)"

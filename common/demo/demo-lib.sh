@@ -723,3 +723,91 @@ demo_results_table() {
     fi
     echo
 }
+
+# ---------------------------------------------------------------------------------------------
+# Steps 4-6: timings of first requests, the application's own metrics, the demo's Redis database
+
+# demo_time_each LABEL METHOD PATH USER_ID...: one timed request per user (METHOD PATH as that user,
+# no body), one after another on one kept-alive connection and without warm-up requests, so that
+# each is that user's first (step 6: a cold read that misses the cache and fills it). An untimed
+# GET /api/users/<first user> opens the connection first. Records median, min and max like demo_time;
+# the last response body is left in DEMO_LAST_BODY. Expects 200 for GET, 201 otherwise.
+demo_time_each() {
+    local label=$1 method=$2 path=$3 expect=200 dir user n stats
+    shift 3
+    n=$#
+    ((n > 0)) || demo_fail "demo_time_each '$label': no users given"
+    [[ "$method" == GET ]] || expect=201
+    dir=$(mktemp -d "$DEMO_TMP/time.XXXXXX")
+    {
+        printf 'GET\t/api/users/%s\t-\t-\n' "$1"
+        for user in "$@"; do printf '%s\t%s\t%s\t-\n' "$method" "$path" "$user"; done
+    } >"$dir/requests"
+    # the opening GET answers 200; the timed ones EXPECT
+    _demo_run "$dir" "200|$expect" 1 || demo_fail "timing '$label' failed (see above)"
+    awk -F '\t' -v e="^($expect)\$" 'NR > 1 && $2 !~ e { bad = 1 } END { exit bad }' "$dir/status" \
+        || demo_fail "timing '$label': some requests answered other than $expect: $(awk -F '\t' 'NR > 1 { print $2 }' "$dir/status" | sort | uniq -c | paste -sd ' ')"
+    stats=$(tail -n "$n" "$dir/status" | cut -f3 | sort -g | awk '
+        { t[NR] = $1 * 1000 }
+        END {
+            med = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+            printf "%.1f|%.1f|%.1f", med, t[1], t[NR]
+        }')
+    DEMO_RESULTS+=("$label|$n|$stats")
+    DEMO_LAST_BODY=$(cat "$dir/out.$((n + 1))")
+    demo_ok "$label: median ${stats%%|*} ms over $n requests (each the first for its user)"
+    rm -rf "$dir"
+}
+
+# demo_metrics FILE: saves the application's GET /metrics (Prometheus text, steps 5-6) in FILE.
+demo_metrics() {
+    curl -sS --fail-with-body --max-time "$DEMO_REQUEST_TIMEOUT" -H 'Accept: text/plain' -o "$1" "$DEMO_URL/metrics" \
+        || demo_fail "GET /metrics failed: $(head -c 500 "$1" 2>/dev/null)"
+}
+
+# demo_metric FILE NAME [TEXT]: the sum over every series of metric NAME in FILE (saved by
+# demo_metrics) whose line contains TEXT (e.g. a label 'queue="x"'); empty if there is none.
+demo_metric() {
+    awk -v n="$2" -v f="${3:-}" '
+        !/^#/ { name = $0; sub(/[{ ].*/, "", name); if (name == n && index($0, f)) { s += $NF; found = 1 } }
+        END { if (found) printf "%.17g\n", s }' "$1"
+}
+
+# demo_app_fanout_lag BEFORE AFTER: the application's own fan-out lag (steps 5-6: the
+# twitter_fanout_lag_seconds timer: from a tweet's creation, its id's timestamp, to the commit of
+# each batch of its feed rows) between two /metrics snapshots. Prints "BATCHES MEAN_MS BOUND_MS":
+# batches recorded in between, their mean lag, and the histogram bucket bound within which all of
+# them were ('-' if beyond the last finite bucket).
+demo_app_fanout_lag() {
+    awk '
+        FNR == 1 { file++ }
+        /^twitter_fanout_lag_seconds_(count|sum)[{ ]/ { k = $0; sub(/[{ ].*/, "", k); v[file, k] += $NF }
+        /^twitter_fanout_lag_seconds_bucket[{ ]/ && match($0, /le="[^"]*"/) {
+            le = substr($0, RSTART + 4, RLENGTH - 5); b[file, le] += $NF; les[le] = 1
+        }
+        END {
+            c = v[2, "twitter_fanout_lag_seconds_count"] - v[1, "twitter_fanout_lag_seconds_count"]
+            s = v[2, "twitter_fanout_lag_seconds_sum"] - v[1, "twitter_fanout_lag_seconds_sum"]
+            bound = ""
+            for (le in les) {
+                if (le != "+Inf" && b[2, le] - b[1, le] >= c && (bound == "" || le + 0 < bound + 0)) bound = le
+            }
+            printf "%d %.1f %s\n", c, c ? s * 1000 / c : 0, bound == "" ? "-" : sprintf("%.1f", bound * 1000)
+        }' "$1" "$2"
+}
+
+# demo_redis_flushdb DB: empties Redis database DB on localhost:6379 (step 6 keeps feeds cached in
+# Redis across runs; --twitter.reset-on-start resets only PostgreSQL). Uses redis-cli when
+# installed, otherwise speaks Redis' inline protocol through bash's /dev/tcp.
+demo_redis_flushdb() {
+    local db=$1 answer
+    [[ "$db" =~ ^[0-9]+$ ]] || demo_fail "demo_redis_flushdb: a database number, not '$db'"
+    if command -v redis-cli >/dev/null 2>&1; then
+        answer=$(redis-cli -h localhost -p 6379 -n "$db" FLUSHDB 2>&1) || true
+    else
+        answer=$(timeout 5 bash -c 'exec 3<>/dev/tcp/localhost/6379 && printf "SELECT %s\r\nFLUSHDB\r\nQUIT\r\n" "$1" >&3 && cat <&3' \
+            _ "$db" 2>&1 | tr -d '\r' | sed -n 2p) || true
+    fi
+    [[ "$answer" == OK || "$answer" == +OK ]] || demo_fail "FLUSHDB of Redis database $db on localhost:6379 failed: $answer"
+    demo_ok "Redis database $db emptied (FLUSHDB)"
+}

@@ -33,7 +33,9 @@ class CacheStatsController {
         stats.put("redis_calls_skipped", redis.skipped()); // by the circuit breaker, while Redis is down
         stats.put("redis_up", redis.call(jedis -> "PONG".equals(jedis.ping()), () -> false));
         stats.put("cached_feeds", redis.call(CacheStatsController::countFeeds, () -> null));
-        stats.put("redis_used_memory_bytes", redis.call(jedis -> usedMemory(jedis.info("memory")), () -> null));
+        stats.put("keys_in_database", redis.call(jedis -> jedis.dbSize(), () -> null));
+        // Redis reports memory for the whole server, all numbered databases together
+        stats.put("redis_server_used_memory_bytes", redis.call(jedis -> usedMemory(jedis.info("memory")), () -> null));
         return stats;
     }
 

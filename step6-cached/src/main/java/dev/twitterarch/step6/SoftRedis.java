@@ -92,16 +92,22 @@ class SoftRedis {
         if (!missedWrites.compareAndSet(true, false)) {
             return; // another thread swept already; a write failing from now on sets the flag again
         }
+        long dropped = drop(FeedKeys.FEED_PATTERN);
+        log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
+    }
+
+    /** Deletes every key matching the pattern (SCAN and UNLINK, never KEYS); returns how many. */
+    long drop(String pattern) {
         long dropped = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(FeedKeys.FEED_PATTERN).count(1000));
+            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(1000));
             if (!page.getResult().isEmpty()) {
                 dropped += redis.unlink(page.getResult().toArray(String[]::new));
             }
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
+        return dropped;
     }
 
     private void warn(RuntimeException e) {

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import dev.twitterarch.common.TwitterProperties;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.tweet.TweetStore;
 import dev.twitterarch.common.user.UserStore;
@@ -39,9 +40,17 @@ class Step6Wiring {
                 .build();
     }
 
+    /** With {@code twitter.reset-on-start} (the demos) the cache starts empty too, like the schema. */
     @Bean
-    SoftRedis softRedis(RedisClient redisClient) {
-        return new SoftRedis(redisClient);
+    SoftRedis softRedis(RedisClient redisClient, TwitterProperties twitter) {
+        SoftRedis redis = new SoftRedis(redisClient);
+        if (twitter.resetOnStart()) {
+            redis.run(jedis -> {
+                redis.drop(FeedKeys.FEED_PATTERN);
+                redis.drop(FeedKeys.TWEET_PATTERN);
+            });
+        }
+        return redis;
     }
 
     /** The feed the API uses: the cache, in front of step 5's outbox fan-out. */

@@ -458,9 +458,9 @@ class Step6CacheTest {
     void cacheStatsReportAndMove() {
         JsonNode before = stats();
         assertThat(before.properties()).extracting(Map.Entry::getKey).contains(
-                "hits", "misses", "hit_ratio", "cached_feeds", "redis_used_memory_bytes", "redis_up", "redis_failures");
+                "hits", "misses", "hit_ratio", "cached_feeds", "redis_server_used_memory_bytes", "redis_up", "redis_failures");
         assertThat(before.get("redis_up").asBoolean()).isTrue();
-        assertThat(before.get("redis_used_memory_bytes").asLong()).isPositive();
+        assertThat(before.get("redis_server_used_memory_bytes").asLong()).isPositive();
 
         long reader = api.createUser();
         long author = api.createUser();
