@@ -1,0 +1,528 @@
+package dev.twitterarch.compare.report;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.twitterarch.compare.JsonNumbers;
+import dev.twitterarch.compare.Knobs;
+import dev.twitterarch.compare.Records;
+import dev.twitterarch.compare.dataset.DataSetFacts;
+
+/**
+ * Reads a run's measurements (compare/target/run) and writes the side-by-side report: report.md and
+ * a self-contained index.html with inline SVG charts, linking every step's Gatling report.
+ */
+public final class ReportWriter {
+
+    static final Map<Integer, String[]> STEPS = Map.of(
+            1, new String[] {"step1-basic", "JOIN of follows and tweets on read (pull)"},
+            2, new String[] {"step2-precomputed", "feed rows written in the POST's transaction (push, sync)"},
+            3, new String[] {"step3-async", "one worker writes the rows after a RabbitMQ message"},
+            4, new String[] {"step4-multiconsumer", "one message per follower, consistent hash over 4 workers"},
+            5, new String[] {"step5-production", "outbox, batches of 100 followers, metrics, limits"},
+            6, new String[] {"step6-cached", "Redis list per user in front of feed_items"});
+
+    private final Knobs knobs;
+    private final Properties run;
+    private final DataSetFacts facts;
+    private final List<StepRun> steps = new ArrayList<>();
+    private final List<Map<String, String>> ceiling;
+
+    private ReportWriter(Knobs knobs) throws IOException {
+        this.knobs = knobs;
+        this.run = properties(knobs.workDir().resolve("run.properties"));
+        this.facts = DataSetFacts.read(knobs.dataSetDir());
+        for (String n : run.getProperty("steps", "").split("[,\\s]+")) {
+            if (!n.isBlank()) {
+                int step = Integer.parseInt(n);
+                steps.add(new StepRun(step, knobs.stepDir("step" + step)));
+            }
+        }
+        this.ceiling = Records.read(knobs.stepDir("ceiling").resolve("results.tsv"));
+    }
+
+    public static Path write(Knobs knobs, Path reportDir) throws IOException {
+        ReportWriter writer = new ReportWriter(knobs);
+        Doc doc = writer.document();
+        Files.createDirectories(reportDir);
+        Files.writeString(reportDir.resolve("report.md"), doc.markdown());
+        Files.writeString(reportDir.resolve("index.html"), doc.html("twitter-arch: the steps compared"));
+        return reportDir;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private Doc document() {
+        Doc doc = new Doc();
+        doc.heading(1, "twitter-arch: the steps compared");
+        header(doc);
+        summary(doc);
+        ceilings(doc);
+        mixed(doc);
+        writeCost(doc);
+        fanOutLag(doc);
+        notes(doc);
+        return doc;
+    }
+
+    private void header(Doc doc) {
+        doc.paragraph(String.format(Locale.ROOT, "%s run of %s, started %s, took %s.",
+                "smoke".equals(run.getProperty("mode")) ? "**Smoke**" : "Full", stepList(), run.getProperty("started", "?"),
+                duration(Long.parseLong(run.getProperty("durationSeconds", "0")))));
+        doc.bullets(List.of(
+                "**Machine**: " + run.getProperty("machine.cores", "?") + " cores (" + run.getProperty("machine.cpu", "?") + "), "
+                        + run.getProperty("machine.memory", "?") + " memory; " + run.getProperty("java.version", "?")
+                        + "; PostgreSQL " + run.getProperty("postgres.version", "?") + ", RabbitMQ " + run.getProperty("rabbitmq.version", "?")
+                        + ", Redis " + run.getProperty("redis.version", "?") + "; Gatling " + run.getProperty("gatling.version", "?")
+                        + ". Load generator, steps and services all on this one machine.",
+                "**Machine load**: load average " + run.getProperty("load.start", "?") + " at the start, " + run.getProperty("load.end", "?")
+                        + " at the end; " + run.getProperty("load.others", "other JVMs: not counted") + ".",
+                "**Every step**: `java " + run.getProperty("jvm.opts", "?") + " -jar <step>.jar`, API and workers in one process, "
+                        + "a fresh schema (`--twitter.schema=compare_stepN --twitter.reset-on-start=true`), fresh queues "
+                        + "(`--twitter.messaging.prefix=" + run.getProperty("prefix", "compare-") + "stepN`), step 6 on Redis database "
+                        + run.getProperty("redis.db", "?") + ", flushed before it starts. Nothing else ran against it.",
+                String.format(Locale.ROOT, "**Data set** (seed %d, the same rows in every step): %,d users, each following %d-%d others drawn by "
+                                + "Zipf-like popularity (exponent %.1f), plus a celebrity followed by all %,d others: %,d follows; %d-%d tweets each, "
+                                + "%,d tweets; %,d precomputed feed rows (steps 2-6). Median follower count %d; the most followed user besides "
+                                + "the celebrity has %,d; %d users are followed by at least half of everyone.",
+                        knobs.seed(), facts.users(), knobs.friendsMin(), knobs.friendsMax(), knobs.popularity(), facts.celebrityFollowers(),
+                        facts.follows(), knobs.postsMin(), knobs.postsMax(), facts.tweets(), facts.seededFeedRows(),
+                        facts.medianFollowers(), facts.maxFollowersBesidesCelebrity(), facts.usersFollowedByHalf()),
+                String.format(Locale.ROOT, "**Load**: mixed traffic at %s concurrent users (closed model), %d s a stage after a %d s warm-up, "
+                                + "feed reads (first page, limit 20) to posts 10:1 from a fixed script; write cost: %d sequential posts by each of "
+                                + "the authors below; fan-out lag: %d celebrity posts, %d of its followers polled. Assertions: errors <= %s%%, "
+                                + "p99 < %,d ms.",
+                        knobs.stages().stream().map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse(""), knobs.stageSeconds(),
+                        knobs.warmupSeconds(), knobs.writePosts(), knobs.lagPosts(), facts.lagSample().size(),
+                        Svg.number(knobs.maxErrorPercent()), knobs.maxP99Millis())));
+    }
+
+    private void summary(Doc doc) {
+        doc.heading(2, "Summary");
+        int top = knobs.stages().get(knobs.stages().size() - 1);
+        int mid = knobs.stages().get(Math.min(1, knobs.stages().size() - 1));
+        List<List<String>> rows = new ArrayList<>();
+        for (StepRun s : steps) {
+            Map<String, String> read = s.request("read feed @" + mid + " users");
+            Map<String, String> readTop = s.request("read feed @" + top + " users");
+            double best = 0;
+            int bestStage = 0;
+            for (int stage : knobs.stages()) {
+                double rps = s.stageThroughput(stage)[0];
+                if (rps > best) {
+                    best = rps;
+                    bestStage = stage;
+                }
+            }
+            Map<String, String> celeb = s.request("post, author with " + facts.celebrityFollowers() + " followers");
+            rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, "p50"), ms(readTop, "p99"),
+                    best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", Svg.number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
+                    ms(celeb, "p50"), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?")));
+        }
+        doc.table(List.of("step", "what changes", "read p50 @" + mid + " users (ms)", "read p99 @" + top + " users (ms)",
+                "best reads/s @users (% of /ping)", "celebrity POST p50 (ms)", "fan-out lag, all followers (ms)", "run",
+                "load avg at its start"), rows);
+        doc.paragraph("Gatling's own reports: " + String.join(", ", steps.stream()
+                .map(s -> s.run().containsKey("report") ? "[step " + s.step + "](" + s.run().get("report") + ")" : "step " + s.step + " (none)").toList())
+                + (runRecord(ceiling).containsKey("report") ? ", [/ping ceiling](" + runRecord(ceiling).get("report") + ")" : "") + ".");
+    }
+
+    private void ceilings(Doc doc) {
+        doc.heading(2, "The ceilings of this machine");
+        Map<String, String> storage = Records.ofKind(ceiling, "storage").stream().findFirst().orElse(Map.of());
+        doc.paragraph("Measured in this run, on " + runRecord(ceiling).getOrDefault("on", "?") + ": **HTTP**: the same stages against "
+                + "`GET /ping`, which does no work (Tomcat, Spring MVC and JSON only); **storage**: the celebrity's "
+                + storage.getOrDefault("rows", "?") + " fan-out rows as one raw `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into "
+                + "feed_items, committed (best of 5, then deleted): **" + Svg.number(dbl(storage, "rowsPerSecond")) + " rows/s** ("
+                + Svg.number(dbl(storage, "bestMicros") / 1000.0) + " ms).");
+        List<List<String>> rows = new ArrayList<>();
+        for (int stage : knobs.stages()) {
+            Map<String, String> ping = request(ceiling, "ping @" + stage + " users");
+            rows.add(List.of(stage + " users", Svg.number(pingRps(stage)), ms(ping, "p50"), ms(ping, "p95"), ms(ping, "p99"), errors(ping)));
+        }
+        doc.table(List.of("GET /ping", "requests/s", "p50 (ms)", "p95 (ms)", "p99 (ms)", "errors"), rows);
+    }
+
+    private void mixed(Doc doc) {
+        doc.heading(2, "Mixed traffic: feed reads to posts 10:1");
+        doc.paragraph("Each stage keeps exactly N requests in flight (closed model). Latencies are Gatling's response times of the "
+                + "successful requests; throughput is requests completed over the stage's wall time. Reads are 10/11 of the "
+                + "requests, so a step as fast as `/ping` would reach about 91% of it.");
+        List<String> stageHeaders = knobs.stages().stream().map(n -> n + " users").toList();
+        for (String kind : List.of("read feed", "post tweet")) {
+            List<List<String>> rows = new ArrayList<>();
+            for (StepRun s : steps) {
+                List<String> row = new ArrayList<>(List.of(s.title()));
+                for (int stage : knobs.stages()) {
+                    Map<String, String> r = s.request(kind + " @" + stage + " users");
+                    row.add(r.isEmpty() ? "-" : ms(r, "p50") + " / " + ms(r, "p95") + " / " + ms(r, "p99"));
+                }
+                rows.add(row);
+            }
+            List<String> header = new ArrayList<>(List.of(kind.equals("read feed") ? "read latency p50 / p95 / p99 (ms)" : "post latency p50 / p95 / p99 (ms)"));
+            header.addAll(stageHeaders);
+            doc.heading(3, kind.equals("read feed") ? "Read latency" : "Post latency");
+            doc.table(header, rows);
+            for (int stage : knobs.stages()) {
+                double[][] values = new double[3][steps.size()];
+                for (int i = 0; i < steps.size(); i++) {
+                    Map<String, String> r = steps.get(i).request(kind + " @" + stage + " users");
+                    values[0][i] = dblOrNaN(r, "p50");
+                    values[1][i] = dblOrNaN(r, "p95");
+                    values[2][i] = dblOrNaN(r, "p99");
+                }
+                doc.chart(Svg.bars((kind.equals("read feed") ? "Read" : "Post") + " latency @" + stage + " users", "ms",
+                        steps.stream().map(s -> "step " + s.step).toList(), List.of("p50", "p95", "p99"), values, true));
+            }
+        }
+
+        doc.heading(3, "Throughput and errors");
+        List<List<String>> rows = new ArrayList<>();
+        double[][] chart = new double[steps.size() + 1][knobs.stages().size()];
+        for (int i = 0; i < steps.size(); i++) {
+            StepRun s = steps.get(i);
+            List<String> row = new ArrayList<>(List.of(s.title()));
+            for (int j = 0; j < knobs.stages().size(); j++) {
+                int stage = knobs.stages().get(j);
+                double[] t = s.stageThroughput(stage);
+                chart[i][j] = t[0] + t[1];
+                row.add(t[0] + t[1] == 0 ? "-" : String.format(Locale.ROOT, "%s + %s (%s); %s", Svg.number(t[0]), Svg.number(t[1]),
+                        percent(t[0], pingRps(stage)), errors(s.request("read feed @" + stage + " users"), s.request("post tweet @" + stage + " users"))));
+            }
+            rows.add(row);
+        }
+        List<String> pingRow = new ArrayList<>(List.of("ceiling: GET /ping"));
+        for (int j = 0; j < knobs.stages().size(); j++) {
+            chart[steps.size()][j] = pingRps(knobs.stages().get(j));
+            pingRow.add(Svg.number(pingRps(knobs.stages().get(j))));
+        }
+        rows.add(pingRow);
+        List<String> header = new ArrayList<>(List.of("reads/s + posts/s (reads as % of /ping); errors"));
+        header.addAll(stageHeaders);
+        doc.table(header, rows);
+        List<String> series = new ArrayList<>(steps.stream().map(s -> "step " + s.step).toList());
+        series.add("/ping");
+        doc.chart(Svg.bars("Throughput per stage (reads + posts)", "requests/s", stageHeaders, series, chart, true));
+
+        steps.stream().filter(s -> s.step == 6).findFirst().ifPresent(s -> cacheByStage(doc, s));
+
+        List<List<String>> settle = new ArrayList<>();
+        for (StepRun s : steps) {
+            Map<String, String> drained = s.settle("after mixed traffic");
+            settle.add(List.of(s.title(), s.step == 1 ? "- (nothing to fan out)" : drained.isEmpty() ? "?" : seconds(drained),
+                    String.valueOf(s.postsIn("mixed"))));
+        }
+        doc.paragraph("After the last stage, the compare waits until every feed row of every tweet posted so far is in feed_items "
+                + "(asking PostgreSQL), so the next part starts idle. For the asynchronous steps that is the backlog the load left behind:");
+        doc.table(List.of("step", "fan-out backlog drained after the mixed traffic", "posts in the mixed traffic"), settle);
+    }
+
+    /** Step 6's hits and misses per stage: /cache/stats (cumulative) was read before the stages and after each. */
+    private void cacheByStage(Doc doc, StepRun s) {
+        List<Map<String, String>> stats = Records.ofKind(s.records, "cache");
+        if (stats.size() < 2) {
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 1; i < stats.size(); i++) {
+            double hits = dbl(stats.get(i), "hits") - dbl(stats.get(i - 1), "hits");
+            double misses = dbl(stats.get(i), "misses") - dbl(stats.get(i - 1), "misses");
+            rows.add(List.of(stats.get(i).get("after") + " users", Svg.number(hits), Svg.number(misses),
+                    percent(hits, hits + misses),
+                    stats.get(i).containsKey("cached_feeds") ? Svg.number(dbl(stats.get(i), "cached_feeds")) : "- (not reported)",
+                    Svg.number(dbl(stats.get(i), "redis_failures") - dbl(stats.get(i - 1), "redis_failures")) + " / "
+                            + Svg.number(dbl(stats.get(i), "redis_calls_skipped") - dbl(stats.get(i - 1), "redis_calls_skipped"))));
+        }
+        doc.paragraph("Step 6's cache during the stages (`GET /cache/stats` before the first stage and after each). Its Redis "
+                + "database was flushed before the step started, so every user's first read is a miss that loads the list "
+                + "from PostgreSQL; the script spreads reads over all " + String.format(Locale.ROOT, "%,d", facts.users() - 1)
+                + " ordinary users, so the early stages are mostly misses:");
+        doc.table(List.of("step 6, stage", "cache hits", "misses", "hit ratio", "feeds cached after it",
+                "Redis failures / calls skipped (PostgreSQL answered)"), rows);
+    }
+
+    private void writeCost(Doc doc) {
+        doc.heading(2, "Write cost against follower count");
+        doc.paragraph("Each author posts " + knobs.writePosts() + " times in a row, one request at a time, with no other load; after each "
+                + "author the fan-out is left to finish (the time that took is the second table). Authors are picked from the seeded "
+                + "graph by follower count.");
+        List<DataSetFacts.Author> authors = facts.authors();
+        List<String> header = new ArrayList<>(List.of("POST p50 / p95 (ms)"));
+        authors.forEach(a -> header.add(a.followers() + " followers" + (a.followers() == facts.celebrityFollowers() ? " (all)" : "")));
+        List<List<String>> rows = new ArrayList<>();
+        List<List<String>> drains = new ArrayList<>();
+        double[][] chart = new double[steps.size()][authors.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            StepRun s = steps.get(i);
+            List<String> row = new ArrayList<>(List.of(s.title()));
+            List<String> drain = new ArrayList<>(List.of(s.title()));
+            for (int j = 0; j < authors.size(); j++) {
+                DataSetFacts.Author a = authors.get(j);
+                Map<String, String> r = s.request("post, author with " + a.followers() + " followers");
+                row.add(r.isEmpty() ? "-" : ms(r, "p50") + " / " + ms(r, "p95") + errorsSuffix(r));
+                chart[i][j] = dblOrNaN(r, "p50");
+                Map<String, String> settled = s.settle("after " + knobs.writePosts() + " posts by the author with " + a.followers() + " followers");
+                drain.add(s.step == 1 ? "-" : settled.isEmpty() ? "?" : seconds(settled));
+            }
+            rows.add(row);
+            drains.add(drain);
+        }
+        doc.table(header, rows);
+        List<String> drainHeader = new ArrayList<>(List.of("fan-out still running after the last POST (s)"));
+        drainHeader.addAll(header.subList(1, header.size()));
+        doc.table(drainHeader, drains);
+        doc.chart(Svg.lines("POST p50 against the author's follower count", "ms",
+                authors.stream().map(a -> a.followers() + " followers").toList(),
+                steps.stream().map(s -> "step " + s.step).toList(), chart, true));
+    }
+
+    private void fanOutLag(Doc doc) {
+        doc.heading(2, "Fan-out lag of the celebrity");
+        Map<String, String> storage = Records.ofKind(ceiling, "storage").stream().findFirst().orElse(Map.of());
+        double storageRate = dbl(storage, "rowsPerSecond");
+        doc.paragraph("The celebrity (" + String.format(Locale.ROOT, "%,d", facts.celebrityFollowers()) + " followers) posts " + knobs.lagPosts()
+                + " times, each after the previous fan-out finished. Timed from just before the POST: until the first feed page of "
+                + "the first and of the last of " + facts.lagSample().size() + " sampled followers shows the tweet (each polled through "
+                + "the API by a user of its own, every 50 ms), and until PostgreSQL holds the row of every follower (steps 2-6). Median and worst of the posts. The fan-out rate is all "
+                + "follower rows over the second time, and is given as a fraction of the storage ceiling ("
+                + Svg.number(storageRate) + " rows/s).");
+        List<List<String>> rows = new ArrayList<>();
+        double[][] chart = new double[3][steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            StepRun s = steps.get(i);
+            List<Map<String, String>> lags = Records.ofKind(s.records, "lag");
+            double[] post = lags.stream().mapToDouble(l -> dbl(l, "postMillis")).filter(v -> v >= 0).sorted().toArray();
+            double[] first = lags.stream().mapToDouble(l -> dbl(l, "apiFirstMillis")).filter(v -> v >= 0).sorted().toArray();
+            double[] api = lags.stream().mapToDouble(l -> dbl(l, "apiMillis")).filter(v -> v >= 0).sorted().toArray();
+            double[] db = lags.stream().filter(l -> !l.getOrDefault("dbMillis", "").isEmpty())
+                    .mapToDouble(l -> dbl(l, "dbMillis")).filter(v -> v >= 0).sorted().toArray();
+            long incomplete = lags.stream().filter(l -> !"true".equals(l.get("complete"))).count();
+            double rate = db.length == 0 ? Double.NaN : facts.celebrityFollowers() / (median(db) / 1000.0);
+            chart[0][i] = post.length == 0 ? Double.NaN : median(post);
+            chart[1][i] = api.length == 0 ? Double.NaN : median(api);
+            chart[2][i] = db.length == 0 ? Double.NaN : median(db);
+            rows.add(List.of(s.title(), medianMax(post), medianMax(first), medianMax(api),
+                    s.step == 1 ? "- (no rows: read-time JOIN)" : medianMax(db),
+                    Double.isNaN(rate) ? "-" : Svg.number(rate), Double.isNaN(rate) ? "-" : percent(rate, storageRate),
+                    s.metricsLag(), incomplete == 0 ? String.valueOf(lags.size()) : lags.size() + " (" + incomplete + " timed out)"));
+        }
+        doc.table(List.of("step", "POST (ms)", "first sampled follower sees it (ms)", "last sampled follower sees it (ms)",
+                "all follower rows in feed_items (ms)",
+                "fan-out rows/s", "% of storage ceiling", "twitter_fanout_lag_seconds (steps 5-6)", "posts"), rows);
+        doc.chart(Svg.bars("Celebrity post: POST and fan-out lag (median)", "ms", steps.stream().map(s -> "step " + s.step).toList(),
+                List.of("POST", "last sampled follower sees it", "all rows in feed_items"), chart, true));
+        doc.paragraph("Medians are shown as `median (max)`. The /metrics column is the histogram's change over these posts: batches "
+                + "committed, their mean lag and the bucket that holds the 99th percentile (Prometheus resolution).");
+        steps.stream().filter(s -> s.step == 6).findFirst().ifPresent(s -> doc.paragraph("Step 6's cache at the end of its run ("
+                + "`GET /cache/stats`): " + s.cacheStats() + "."));
+    }
+
+    private void notes(Doc doc) {
+        doc.heading(2, "How to read this");
+        doc.bullets(List.of(
+                "Gatling, the step and PostgreSQL/RabbitMQ/Redis share this machine's cores: throughput is what the box does with all "
+                        + "of them competing, latencies at high concurrency are mostly queueing. Compare the steps with each other and "
+                        + "with the ceilings measured in the same run, not with other machines.",
+                "Steps 5 and 6 cap Tomcat at 64 threads and the connection pool at 16 (their application.yml); steps 1-4 run Spring "
+                        + "Boot's defaults (200 threads, pool of 10). The /ping ceiling ran on " + runRecord(ceiling).getOrDefault("on", "?") + ".",
+                "Posting is cheap where fan-out is deferred (steps 3-6): the POST returns before the followers' rows exist; the fan-out "
+                        + "lag and the backlog tables show what that deferral costs.",
+                "Step 1 writes no feed rows; its readers pay instead (the read latency tables). A follower sees the celebrity's tweet on "
+                        + "the next read.",
+                "Step 6's Redis lists fill on first read (misses: see its cache table), so its early stages pay for loading them "
+                        + "from PostgreSQL; that is what a cold cache costs, and it is left in on purpose.",
+                "Every step is seeded with the same rows in one set-based transaction and `VACUUM ANALYZE`d, so no step starts with a "
+                        + "different plan or a pending autovacuum. The mixed traffic is a fixed script that every stage replays from the top.",
+                "Raw numbers: `compare/target/run/stepN/results.tsv` (one record a line); the Gatling reports hold the same response "
+                        + "times with their distributions over time."));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private String stepList() {
+        return steps.isEmpty() ? "no steps" : (steps.size() == 1 ? "step " : "steps ")
+                + String.join(", ", steps.stream().map(s -> String.valueOf(s.step)).toList());
+    }
+
+    private double pingRps(int stage) {
+        return throughput(request(ceiling, "ping @" + stage + " users"));
+    }
+
+    private static Map<String, String> runRecord(List<Map<String, String>> records) {
+        return Records.ofKind(records, "run").stream().findFirst().orElse(Map.of());
+    }
+
+    static Map<String, String> request(List<Map<String, String>> records, String name) {
+        return records.stream().filter(r -> "request".equals(r.get("kind")) && name.equals(r.get("name"))).findFirst().orElse(Map.of());
+    }
+
+    static double throughput(Map<String, String> r) {
+        double seconds = (dbl(r, "end") - dbl(r, "start")) / 1000.0;
+        return r.isEmpty() || seconds <= 0 ? 0 : (dbl(r, "ok") + dbl(r, "ko")) / seconds;
+    }
+
+    static double dbl(Map<String, String> r, String key) {
+        String v = r.get(key);
+        return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+    }
+
+    static double dblOrNaN(Map<String, String> r, String key) {
+        return r.isEmpty() || dbl(r, "ok") == 0 ? Double.NaN : dbl(r, key);
+    }
+
+    static String ms(Map<String, String> r, String key) {
+        return r.isEmpty() || dbl(r, "ok") == 0 ? "-" : Svg.number(dbl(r, key));
+    }
+
+    static String errors(Map<String, String> r) {
+        return errors(r, Map.of());
+    }
+
+    static String errors(Map<String, String> a, Map<String, String> b) {
+        double ko = dbl(a, "ko") + dbl(b, "ko");
+        double all = dbl(a, "ok") + dbl(b, "ok") + ko;
+        if (all == 0) {
+            return "-";
+        }
+        return ko == 0 ? "0 errors" : String.format(Locale.ROOT, "**%,.0f errors (%.1f%%)**", ko, 100 * ko / all);
+    }
+
+    static String errorsSuffix(Map<String, String> r) {
+        return dbl(r, "ko") == 0 ? "" : String.format(Locale.ROOT, " (**%,.0f errors**)", dbl(r, "ko"));
+    }
+
+    static String percent(double part, double whole) {
+        return whole <= 0 || Double.isNaN(part) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * part / whole);
+    }
+
+    static String seconds(Map<String, String> settled) {
+        String s = String.format(Locale.ROOT, "%.1f s", dbl(settled, "millis") / 1000.0);
+        return dbl(settled, "pending") > 0 ? s + " (**gave up, " + settled.get("pending") + " rows missing**)" : s;
+    }
+
+    static String duration(long seconds) {
+        return seconds >= 60 ? String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60) : seconds + " s";
+    }
+
+    static double median(double[] sorted) {
+        return sorted[(sorted.length - 1) / 2];
+    }
+
+    static String medianMax(double[] sorted) {
+        return sorted.length == 0 ? "-" : Svg.number(median(sorted)) + " (" + Svg.number(sorted[sorted.length - 1]) + ")";
+    }
+
+    private static Properties properties(Path file) throws IOException {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+
+    /** One step's measurements. */
+    private final class StepRun {
+
+        final int step;
+        final Path dir;
+        final List<Map<String, String>> records;
+
+        StepRun(int step, Path dir) {
+            this.step = step;
+            this.dir = dir;
+            this.records = Records.read(dir.resolve("results.tsv"));
+        }
+
+        String title() {
+            return step + " " + STEPS.get(step)[0];
+        }
+
+        Map<String, String> run() {
+            return runRecord(records);
+        }
+
+        String status() {
+            Map<String, String> r = run();
+            return r.getOrDefault("status", "not run");
+        }
+
+        Map<String, String> request(String name) {
+            return ReportWriter.request(records, name);
+        }
+
+        Map<String, String> settle(String label) {
+            return Records.ofKind(records, "settle").stream().filter(r -> label.equals(r.get("label"))).findFirst().orElse(Map.of());
+        }
+
+        /** Reads/s and posts/s of a stage, both over the stage's wall time. */
+        double[] stageThroughput(int stage) {
+            Map<String, String> read = request("read feed @" + stage + " users");
+            Map<String, String> post = request("post tweet @" + stage + " users");
+            double start = Math.min(read.isEmpty() ? Double.MAX_VALUE : dbl(read, "start"), post.isEmpty() ? Double.MAX_VALUE : dbl(post, "start"));
+            double end = Math.max(dbl(read, "end"), dbl(post, "end"));
+            double seconds = (end - start) / 1000.0;
+            if (seconds <= 0 || start == Double.MAX_VALUE) {
+                return new double[] {0, 0};
+            }
+            return new double[] {(dbl(read, "ok") + dbl(read, "ko")) / seconds, (dbl(post, "ok") + dbl(post, "ko")) / seconds};
+        }
+
+        long postsIn(String part) {
+            return Math.round(records.stream().filter(r -> "request".equals(r.get("kind")) && part.equals(r.get("part"))
+                    && r.get("name").startsWith("post")).mapToDouble(r -> dbl(r, "ok") + dbl(r, "ko")).sum());
+        }
+
+        String lagSummary() {
+            double[] db = Records.ofKind(records, "lag").stream().filter(l -> !l.getOrDefault("dbMillis", "").isEmpty())
+                    .mapToDouble(l -> dbl(l, "dbMillis")).filter(v -> v >= 0).sorted().toArray();
+            if (step == 1) {
+                double[] api = Records.ofKind(records, "lag").stream().mapToDouble(l -> dbl(l, "apiMillis")).filter(v -> v >= 0).sorted().toArray();
+                return api.length == 0 ? "-" : "- (seen after " + Svg.number(median(api)) + ")";
+            }
+            return db.length == 0 ? "-" : Svg.number(median(db));
+        }
+
+        String metricsLag() {
+            try {
+                Path before = dir.resolve("metrics-before.txt");
+                Path after = dir.resolve("metrics-after.txt");
+                if (!Files.exists(before) || !Files.exists(after)) {
+                    return "-";
+                }
+                PrometheusText.Histogram h = PrometheusText.histogram(Files.readString(after), "twitter_fanout_lag_seconds")
+                        .minus(PrometheusText.histogram(Files.readString(before), "twitter_fanout_lag_seconds"));
+                if (h.count() == 0) {
+                    return "no batches recorded";
+                }
+                return String.format(Locale.ROOT, "%.0f batches, mean %s ms, p99 <= %s ms", h.count(), Svg.number(h.mean() * 1000),
+                        Svg.number(h.quantileUpperBound(0.99) * 1000));
+            } catch (IOException e) {
+                return "unreadable: " + e.getMessage();
+            }
+        }
+
+        String cacheStats() {
+            try {
+                Path file = dir.resolve("cache-stats.json");
+                if (!Files.exists(file)) {
+                    return "not read";
+                }
+                String json = Files.readString(file);
+                Map<String, String> fields = JsonNumbers.of(json);
+                return fields.isEmpty() ? json.strip() : String.join(", ", fields.entrySet().stream()
+                        .map(e -> e.getKey().replace('_', ' ') + " " + Svg.number(Double.parseDouble(e.getValue()))).toList());
+            } catch (IOException e) {
+                return "unreadable: " + e.getMessage();
+            }
+        }
+    }
+}
