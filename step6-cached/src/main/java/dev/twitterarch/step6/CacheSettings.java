@@ -16,5 +16,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("twitter.cache")
 record CacheSettings(@DefaultValue("800") int capacity, @DefaultValue("24h") Duration ttl,
-                     @DefaultValue("1000") int warmUsers, @DefaultValue("250ms") Duration timeout) {
+                     @DefaultValue("1000") int warmUsers, @DefaultValue("500ms") Duration timeout) {
 }

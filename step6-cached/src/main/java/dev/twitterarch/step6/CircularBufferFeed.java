@@ -3,7 +3,6 @@ package dev.twitterarch.step6;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,8 +29,9 @@ import redis.clients.jedis.AbstractTransaction;
  *       list would look complete). An entry already there is not pushed again (a redelivered
  *       batch changes nothing), and the rare entry that arrives out of id order is inserted at its
  *       place rather than on top, so the trim always drops the oldest tweets, never a newer one.</li>
- *   <li>Reads: the whole list (at most 800 short strings, newest first). A miss loads the newest
- *       800 rows from PostgreSQL; a page deeper than a full list comes from PostgreSQL.</li>
+ *   <li>Reads: one Lua script walks the list (newest first) inside Redis and returns just the page.
+ *       A miss loads the newest 800 rows from PostgreSQL; a page deeper than a full list comes from
+ *       PostgreSQL.</li>
  *   <li>Filling a miss races with pushes: the reader first claims the empty key with a placeholder,
  *       pushes that arrive meanwhile land in front of it, and one Lua script merges them with the
  *       rows from PostgreSQL, only if the placeholder is still there (an invalidation deleted it
@@ -69,7 +69,9 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
 
     /**
      * KEYS: the readers' feed lists; ARGV: the entry, the capacity. Keeps each list sorted, newest
-     * first, and free of duplicates; returns how many lists took the entry.
+     * first, and free of duplicates; returns how many lists took the entry. An entry older than
+     * everything in a list is kept only where the list ends with 'end' (it holds the whole feed) or
+     * with a fill's placeholder (the fill merges it); otherwise it lies beyond the cached window.
      */
     private static final String PUSH = """
             local entry, capacity = ARGV[1], tonumber(ARGV[2])
@@ -86,7 +88,7 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
                 else
                   for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do
                     local vid = tonumber(string.match(v, '^%d+') or '')
-                    if (vid ~= nil and vid < id) or v == 'end' then
+                    if (vid ~= nil and vid < id) or v == 'end' or string.sub(v, 1, 8) == 'warming:' then
                       redis.call('LINSERT', key, 'BEFORE', v, entry)
                       placed = true
                       break
@@ -101,11 +103,32 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
             end
             return pushed""";
 
+    /**
+     * KEYS: the feed list; ARGV: before (exclusive), limit. Returns {'miss'} when the list is absent
+     * or being filled, else {'whole' or 'partial', entries...}: up to limit entries older than before.
+     */
+    private static final String PAGE = """
+            local last = redis.call('LINDEX', KEYS[1], -1)
+            if not last or string.sub(last, 1, 8) == 'warming:' then return {'miss'} end
+            local before, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+            local page = {last == 'end' and 'whole' or 'partial'}
+            for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+              local id = tonumber(string.match(v, '^%d+') or '')
+              if id ~= nil and id < before then
+                table.insert(page, v)
+                if #page > limit then break end
+              end
+            end
+            return page""";
+
     private static final String CLAIM = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('RPUSH', KEYS[1], ARGV[1])
             redis.call('EXPIRE', KEYS[1], 30)
             return 1""";
+
+    /** Lua numbers are doubles: the first page's cursor (Long.MAX_VALUE) is passed as 2^53, above every id. */
+    private static final long MAX_JS_SAFE = 1L << 53;
 
     private final FeedStrategy fanOut;
     private final FeedItemStore feedItems;
@@ -184,13 +207,13 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
     // --- reads -------------------------------------------------------------------------------------
 
     @Override
+    @SuppressWarnings("unchecked")
     public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
-        List<String> list = redis.call(jedis -> jedis.lrange(FeedKeys.feed(userId), 0, -1), () -> null);
-        if (list != null && !list.isEmpty() && list.stream().noneMatch(entry -> entry.startsWith(FeedKeys.WARMING))) {
-            boolean whole = FeedKeys.END.equals(list.get(list.size() - 1));
-            List<TweetRef> cached = list.stream().map(FeedKeys::parse).filter(Objects::nonNull).toList();
-            List<TweetRef> page = pageOf(cached, cursor, limit);
-            if (page.size() == limit || whole) {
+        List<String> reply = (List<String>) redis.call(jedis -> jedis.eval(PAGE, List.of(FeedKeys.feed(userId)),
+                List.of(Long.toString(Math.min(cursor.before(), MAX_JS_SAFE)), Integer.toString(limit))), () -> null);
+        if (reply != null && !reply.get(0).equals("miss")) {
+            List<TweetRef> page = reply.subList(1, reply.size()).stream().map(FeedKeys::parse).toList();
+            if (page.size() == limit || reply.get(0).equals("whole")) {
                 hits.incrementAndGet();
                 return page;
             }
@@ -198,7 +221,7 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
             return feedItems.page(userId, cursor, limit);
         }
         misses.incrementAndGet();
-        if (list != null && list.isEmpty()) { // not cached (and Redis answers): load it, and answer from the load
+        if (reply != null) { // not cached (and Redis answers): load it, and answer from the load
             List<TweetRef> newest = fill(userId);
             List<TweetRef> page = pageOf(newest, cursor, limit);
             if (page.size() == limit || newest.size() < settings.capacity()) {

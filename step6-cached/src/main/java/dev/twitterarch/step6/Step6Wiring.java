@@ -26,8 +26,8 @@ class Step6Wiring {
     RedisClient redisClient(RedisSettings redis, CacheSettings cache) {
         int timeout = (int) cache.timeout().toMillis();
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(32);
-        pool.setMaxWait(cache.timeout()); // a request never queues long for a Redis connection
+        pool.setMaxTotal(128);             // above the request and worker threads: nobody waits for a connection
+        pool.setMaxWait(cache.timeout());
         return RedisClient.builder()
                 .poolConfig(pool)
                 .hostAndPort(new HostAndPort(redis.host(), redis.port()))
