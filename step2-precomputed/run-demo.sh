@@ -15,13 +15,7 @@ EOF
 
 demo_start step2-precomputed 8002
 
-demo_say "setting up"
-demo_create_users user "$USERS" FANS
-CELEBRITY=$(demo_create_user celebrity)
-READER=$(demo_create_user reader)
-demo_each_posts "${FANS[@]}"
-demo_all_follow "$CELEBRITY" "${FANS[@]}"
-demo_follows_all "$READER" "${FANS[@]}"      # each follow copies the followee's tweets into the feed
+demo_setup_walkthrough
 
 demo_say "timing"
 demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'

@@ -16,25 +16,11 @@ EOF
 
 demo_start step3-async 8003       # API and worker in one process (the default role, "both")
 
-demo_say "setting up"
-demo_create_users user "$USERS" FANS
-CELEBRITY=$(demo_create_user celebrity)
-READER=$(demo_create_user reader)
-demo_each_posts "${FANS[@]}"
-demo_all_follow "$CELEBRITY" "${FANS[@]}"
-demo_follows_all "$READER" "${FANS[@]}"      # answered at once; the worker backfills each follow later
+demo_setup_walkthrough
 
-# the reader's feed fills in as the worker works through the queued follows (in the order they
-# were published, not the order of the tweets): wait until its first page is exactly the 20 newest
-NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
-reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
-demo_eventually "the worker has backfilled the reader's $USERS follows (first page = the 20 newest tweets)" \
-    "$DEMO_LAG_TIMEOUT" reader_page_complete
+demo_await_reader_backfilled
 
-demo_say "timing"
-demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
-demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
-    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_time_celebrity_post
 demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"
 NEWEST=$DEMO_LAST_TWEET
 demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"

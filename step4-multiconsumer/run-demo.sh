@@ -29,28 +29,15 @@ total_handled() { workers_status | jq -r .total_handled; }
 # handled_reaches N: whether the workers have handled at least N messages
 handled_reaches() { (($(total_handled) >= $1)); }
 
-demo_say "setting up"
-demo_create_users user "$USERS" FANS
-CELEBRITY=$(demo_create_user celebrity)
-READER=$(demo_create_user reader)
-demo_each_posts "${FANS[@]}"
-demo_all_follow "$CELEBRITY" "${FANS[@]}"
-demo_follows_all "$READER" "${FANS[@]}"      # answered at once; a worker backfills each follow later
+demo_setup_walkthrough
 
-# all $READER's backfills hash to the same worker queue (the key is the follower: the reader)
-NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
-reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
-demo_eventually "the workers have backfilled the reader's $USERS follows (first page = the 20 newest tweets)" \
-    "$DEMO_LAG_TIMEOUT" reader_page_complete
+demo_await_reader_backfilled
 # one message per follow: $USERS follows of the celebrity + $USERS of the reader
 demo_eventually "the workers report all $((2 * USERS)) set-up messages (one per follow) handled" \
     "$DEMO_LAG_TIMEOUT" handled_reaches $((2 * USERS))
 SETUP_STATUS=$(workers_status)
 
-demo_say "timing"
-demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
-demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
-    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_time_celebrity_post
 demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"
 NEWEST=$DEMO_LAST_TWEET
 

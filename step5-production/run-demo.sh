@@ -21,23 +21,11 @@ demo_start step5-production 8005       # API, outbox relay, dispatcher and worke
 
 demo_expect_eq "GET /health/readiness (database, RabbitMQ)" "$(demo_request GET /health/readiness - - 200 | jq -r .status)" UP
 
-demo_say "setting up"
-demo_create_users user "$USERS" FANS
-CELEBRITY=$(demo_create_user celebrity)
-READER=$(demo_create_user reader)
-demo_each_posts "${FANS[@]}"
-demo_all_follow "$CELEBRITY" "${FANS[@]}"
-demo_follows_all "$READER" "${FANS[@]}"      # answered at once; the workers backfill each follow later
+demo_setup_walkthrough
 
-NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
-reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
-demo_eventually "the workers have backfilled the reader's $USERS follows (first page = the 20 newest tweets)" \
-    "$DEMO_LAG_TIMEOUT" reader_page_complete
+demo_await_reader_backfilled
 
-demo_say "timing"
-demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
-demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
-    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_time_celebrity_post
 # the application's own fan-out lag over the same 3 tweets: /metrics before and after them
 demo_fanout_lag_with_metrics() {
     local before=$DEMO_TMP/metrics.before after=$DEMO_TMP/metrics.after newest

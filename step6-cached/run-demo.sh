@@ -27,23 +27,11 @@ demo_start step6-cached 8006 --spring.data.redis.database="$DEMO_REDIS_DB"   # A
 cache_stats() { demo_request GET /cache/stats - - 200; }
 demo_expect_eq "GET /cache/stats: Redis answers" "$(cache_stats | jq -r .redis_up)" true
 
-demo_say "setting up"
-demo_create_users user "$USERS" FANS
-CELEBRITY=$(demo_create_user celebrity)
-READER=$(demo_create_user reader)
-demo_each_posts "${FANS[@]}"
-demo_all_follow "$CELEBRITY" "${FANS[@]}"
-demo_follows_all "$READER" "${FANS[@]}"      # answered at once; the workers backfill each follow later
+demo_setup_walkthrough
 
-NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
-reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
-demo_eventually "the workers have backfilled the reader's $USERS follows (first page = the 20 newest tweets)" \
-    "$DEMO_LAG_TIMEOUT" reader_page_complete
+demo_await_reader_backfilled
 
-demo_say "timing"
-demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
-demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
-    "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+demo_time_celebrity_post
 demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"      # its polls fill the sampled followers' lists
 NEWEST=$DEMO_LAST_TWEET
 

@@ -697,6 +697,38 @@ demo_fanout_lag() {
 # <module>/target/demo-results.tsv for comparisons across steps.
 # A row whose note is "upper-bound" is printed as "<=median": the true value was below what the
 # demo could resolve (demo_fanout_lag: every follower already showed the tweet at the first look).
+# ---------------------------------------------------------------------------------------------
+# The walkthrough every step's demo shares (the original's demo scripts): USERS fans who post a
+# tweet each and all follow a celebrity, and a reader who follows all of them.
+
+# demo_setup_walkthrough: sets FANS (array), CELEBRITY and READER.
+demo_setup_walkthrough() {
+    demo_say "setting up"
+    demo_create_users user "$USERS" FANS
+    CELEBRITY=$(demo_create_user celebrity)
+    READER=$(demo_create_user reader)
+    demo_each_posts "${FANS[@]}"
+    demo_all_follow "$CELEBRITY" "${FANS[@]}"
+    demo_follows_all "$READER" "${FANS[@]}"   # synchronous steps copy the tweets now, the others queue a backfill
+}
+
+# demo_await_reader_backfilled: asynchronous steps answer a follow at once and backfill it later, in
+# the order the follows were made: wait until the reader's first page is exactly the 20 newest tweets.
+demo_await_reader_backfilled() {
+    NEWEST_FAN_TWEETS=$(printf '%s\n' "${DEMO_POSTED[@]}" | sort -n | tail -n 20 | sort -rn | paste -sd ' ')
+    _demo_reader_page_complete() { [[ "$(demo_feed "$READER" 20 | jq -r '[.items[].id] | join(" ")')" == "$NEWEST_FAN_TWEETS" ]]; }
+    demo_eventually "the reader's $USERS follows are backfilled (first page = the 20 newest tweets)" \
+        "$DEMO_LAG_TIMEOUT" _demo_reader_page_complete
+}
+
+# demo_time_celebrity_post: times the celebrity's POST and checks the author reads it at once.
+demo_time_celebrity_post() {
+    demo_say "timing"
+    demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
+    demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
+        "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+}
+
 demo_results_table() {
     local title=$1 row label n med min max note shown bounded=0
     local tsv="$DEMO_ROOT/$DEMO_MODULE/target/demo-results.tsv"
