@@ -1,6 +1,5 @@
 package dev.twitterarch.common.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import dev.twitterarch.common.testing.WorkerProcessFixture.Worker;
 
@@ -87,7 +85,7 @@ public final class ApiProcessFixture implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
-                "-cp", mainClasspath(),
+                "-cp", WorkerProcessFixture.mainClasspath(),
                 mainClass.getName(),
                 "--twitter.messaging.role=api",
                 "--server.port=" + port,
@@ -123,14 +121,6 @@ public final class ApiProcessFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("no free port", e);
         }
-    }
-
-    /** The test JVM's classpath without the test classes, as {@link WorkerProcessFixture} builds it. */
-    private static String mainClasspath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator)
-                        && !entry.endsWith("-tests.jar"))
-                .collect(Collectors.joining(File.pathSeparator));
     }
 
     @Override

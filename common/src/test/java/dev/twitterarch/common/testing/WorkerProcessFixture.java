@@ -103,9 +103,10 @@ public final class WorkerProcessFixture implements AutoCloseable {
 
     /**
      * The test JVM's classpath without the test classes: the worker runs the step's main code and
-     * libraries only, so nothing from the tests can be component-scanned into it.
+     * libraries only, so nothing from the tests can be component-scanned into it. The API
+     * processes of {@link ApiProcessFixture} use the same.
      */
-    private static String mainClasspath() {
+    static String mainClasspath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator)
                         && !entry.endsWith("-tests.jar"))
