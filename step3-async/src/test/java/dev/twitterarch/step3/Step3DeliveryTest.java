@@ -6,30 +6,16 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import com.rabbitmq.client.GetResponse;
 
-import dev.twitterarch.common.id.SnowflakeIds;
-import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.FanOutTestSupport;
-import dev.twitterarch.common.testing.TestServices;
-import dev.twitterarch.messaging.FanOutTracker;
+import dev.twitterarch.common.testing.HandPublishedDeliveryTest;
 import dev.twitterarch.messaging.MessagingProperties;
 import dev.twitterarch.messaging.QueueConsumer;
 
@@ -38,35 +24,10 @@ import dev.twitterarch.messaging.QueueConsumer;
  * messages it can never handle, and handling that fails. API and worker run in this one process
  * (the default role). Odd messages are published by hand to the events exchange, exactly where the
  * API publishes its own; failures are injected by a trigger the test puts on {@code feed_items}
- * (see {@link #failFanOutOf}), so the main code carries no test hooks.
- *
- * <p>Waiting for the fan-out: {@code FeedStrategy.quiescent()} compares what this process
- * published with what it settled (acknowledged or dead-lettered). A message published by hand was
- * never counted as published, so the test counts those itself and waits for
- * {@code settled = published + published by hand}, and an empty queue.
+ * (see {@link #failFanOutOf}), so the main code carries no test hooks. How the test waits for
+ * hand-published messages to settle: {@link HandPublishedDeliveryTest}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class Step3DeliveryTest {
-
-    @DynamicPropertySource
-    static void services(DynamicPropertyRegistry registry) {
-        TestServices.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Value("${twitter.messaging.prefix}")
-    String queuePrefix;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    SnowflakeIds ids;
-
-    @Autowired
-    FanOutTracker tracker;
+class Step3DeliveryTest extends HandPublishedDeliveryTest {
 
     @Autowired
     QueueConsumer worker;
@@ -74,23 +35,9 @@ class Step3DeliveryTest {
     @Autowired
     MessagingProperties messaging;
 
-    private FanOutTestSupport support;
-    private ApiClient api;
-    private long unbalancedBefore;
-    private long publishedByHand;
-
-    @BeforeEach
-    void setUp() {
-        api = new ApiClient(port);
-        support = new FanOutTestSupport(jdbc, queuePrefix);
-        support.purge(support.topology.deadLetterQueue());
-        await().atMost(Duration.ofSeconds(60)).until(() -> support.ready(fanOutQueue()) == 0);
-        unbalancedBefore = tracker.settled() - tracker.published(); // earlier tests' messages published by hand
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        support.close();
+    @Override
+    protected boolean queuesEmpty() {
+        return support.ready(fanOutQueue()) == 0;
     }
 
     /** Redelivery is harmless: the same TweetPosted handled three times leaves exactly one row per follower. */
@@ -99,7 +46,7 @@ class Step3DeliveryTest {
         long author = api.createUser();
         List<Long> followers = followersOf(author, 20);
         long tweet = api.tweet(author, "said once");
-        awaitFanOut();
+        awaitSettled();
         assertEveryFollowerHasItOnce(author, followers, tweet);
 
         // the API's message again, twice, byte for byte as the API sends it (MessageCodec: record
@@ -108,11 +55,11 @@ class Step3DeliveryTest {
         String message = "{\"tweetId\":" + tweet + ",\"authorId\":" + author + "}";
         publishByHand("TweetPosted", message);
         publishByHand("TweetPosted", message);
-        awaitFanOut();
+        awaitSettled();
 
         assertThat(worker.handled() - handledBefore).as("duplicates handled (not rejected)").isEqualTo(2);
         assertEveryFollowerHasItOnce(author, followers, tweet);
-        assertThat(support.ready(support.topology.deadLetterQueue())).as("dead-lettered").isZero();
+        assertNothingDeadLettered();
     }
 
     /** Messages that can never succeed. */
@@ -153,7 +100,7 @@ class Step3DeliveryTest {
         long reader = api.createUser();
         api.follow(reader, author).expect(201);
         long earlier = api.tweet(author, "an earlier tweet, so a backfill of this author has rows to write");
-        awaitFanOut();
+        awaitSettled();
         long retriedBefore = worker.retried();
         long deadLetteredBefore = worker.deadLettered();
 
@@ -163,15 +110,15 @@ class Step3DeliveryTest {
 
         await("the tweet behind the poison message to reach the reader").atMost(Duration.ofSeconds(30))
                 .until(() -> api.page(reader, 20, null).ids(), ids -> ids.contains(tweet));
-        awaitFanOut();
+        awaitSettled();
         assertThat(api.page(reader, 20, null).ids()).containsExactly(tweet, earlier);
         assertThat(worker.deadLettered() - deadLetteredBefore).as("dead-lettered").isEqualTo(1);
         assertThat(worker.retried()).as("retries of a message that can never succeed").isEqualTo(retriedBefore);
 
-        GetResponse dead = takeDeadLetter();
+        GetResponse dead = support.awaitDeadLetter();
         assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(body);
         assertThat(dead.getProps().getType()).isEqualTo(poison.type);
-        assertRejectedFrom(dead, fanOutQueue());
+        FanOutTestSupport.assertRejectedFrom(dead, fanOutQueue());
         assertThat(support.ready(support.topology.deadLetterQueue())).as("other dead letters").isZero();
     }
 
@@ -186,7 +133,7 @@ class Step3DeliveryTest {
         long reader = api.createUser();
         api.follow(reader, author).expect(201);
         long earlier = api.tweet(author, "an earlier tweet, so a backfill of this author has rows to write");
-        awaitFanOut();
+        awaitSettled();
         long handledBefore = worker.handled();
         long retriedBefore = worker.retried();
         long deadLetteredBefore = worker.deadLettered();
@@ -207,18 +154,18 @@ class Step3DeliveryTest {
     void aTransientFailureIsRetriedUntilItSucceeds() {
         long author = api.createUser();
         List<Long> followers = followersOf(author, 5);
-        awaitFanOut();
+        awaitSettled();
         long retriedBefore = worker.retried();
 
         long tweet;
         try (FailingFanOut ignored = failFanOutOf(author, 2)) {
             tweet = api.tweet(author, "third time lucky");
-            awaitFanOut(); // each retry is published through the application's publisher, so it is counted
+            awaitSettled(); // each retry is published through the application's publisher, so it is counted
         }
 
         assertThat(worker.retried() - retriedBefore).as("retries").isEqualTo(2);
         assertEveryFollowerHasItOnce(author, followers, tweet);
-        assertThat(support.ready(support.topology.deadLetterQueue())).as("dead-lettered").isZero();
+        assertNothingDeadLettered();
     }
 
     /** A failure that does not pass is tried maxAttempts times, then dead-lettered: it never loops forever. */
@@ -226,14 +173,14 @@ class Step3DeliveryTest {
     void aPersistentFailureIsDeadLetteredAfterTheLastAttempt() {
         long author = api.createUser();
         List<Long> followers = followersOf(author, 5);
-        awaitFanOut();
+        awaitSettled();
         long retriedBefore = worker.retried();
         long deadLetteredBefore = worker.deadLettered();
 
         long tweet;
         try (FailingFanOut ignored = failFanOutOf(author, Integer.MAX_VALUE)) {
             tweet = api.tweet(author, "never delivered");
-            awaitFanOut();
+            awaitSettled();
         }
 
         assertThat(worker.retried() - retriedBefore).as("retries").isEqualTo(messaging.maxAttempts() - 1);
@@ -242,12 +189,12 @@ class Step3DeliveryTest {
         assertThat(api.page(author, 20, null).ids()).as("the author's own entry is written by the API").containsExactly(tweet);
         followers.forEach(follower -> assertThat(api.page(follower, 20, null).ids()).isEmpty());
 
-        GetResponse dead = takeDeadLetter();
+        GetResponse dead = support.awaitDeadLetter();
         assertThat(new String(dead.getBody(), StandardCharsets.UTF_8))
                 .isEqualTo("{\"tweetId\":" + tweet + ",\"authorId\":" + author + "}");
         assertThat(dead.getProps().getHeaders().get("x-attempt")).as("attempt count header")
                 .isEqualTo(messaging.maxAttempts());
-        assertRejectedFrom(dead, fanOutQueue());
+        FanOutTestSupport.assertRejectedFrom(dead, fanOutQueue());
     }
 
     /**
@@ -259,14 +206,14 @@ class Step3DeliveryTest {
         long author = api.createUser();
         long reader = api.createUser();
         long tweet = api.tweet(author, "seen only while followed");
-        awaitFanOut();
+        awaitSettled();
 
         try (FailingFanOut ignored = failFanOutOf(author, 1)) {
             whileTheWorkerIsStopped(() -> {
                 api.follow(reader, author).expect(201);
                 api.unfollow(reader, author);
             });
-            awaitFanOut();
+            awaitSettled();
         }
 
         // the backfill may fail and be retried after the unfollow, or (reading the current follows)
@@ -285,14 +232,14 @@ class Step3DeliveryTest {
         long reader = api.createUser();
         api.follow(reader, author).expect(201);
         long tweet = api.tweet(author, "seen while followed");
-        awaitFanOut();
+        awaitSettled();
 
         try (FailingFanOut ignored = failFanOutOf(author, 1)) {
             whileTheWorkerIsStopped(() -> {
                 api.unfollow(reader, author);
                 api.follow(reader, author).expect(201);
             });
-            awaitFanOut();
+            awaitSettled();
         }
 
         assertThat(api.page(reader, 20, null).ids()).as("feed of a reader who follows the author again").containsExactly(tweet);
@@ -310,22 +257,9 @@ class Step3DeliveryTest {
         }
     }
 
-    private List<Long> followersOf(long author, int count) {
-        List<Long> followers = IntStream.range(0, count).mapToObj(i -> api.createUser()).toList();
-        followers.forEach(follower -> api.follow(follower, author).expect(201));
-        return followers;
-    }
-
     private void publishByHand(String type, String body) {
         support.publishEvent(type, body);
-        publishedByHand++;
-    }
-
-    /** Every message published (by the API, by retries, by hand) has been settled, and none waits in the queue. */
-    private void awaitFanOut() {
-        await("fan-out to settle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> tracker.settled() - tracker.published() == unbalancedBefore + publishedByHand
-                        && support.ready(fanOutQueue()) == 0);
+        publishedByHand();
     }
 
     private void assertEveryFollowerHasItOnce(long author, List<Long> followers, long tweet) {
@@ -335,15 +269,6 @@ class Step3DeliveryTest {
         for (long follower : followers) {
             assertThat(api.page(follower, 20, null).ids()).as("feed of follower %d", follower).containsOnlyOnce(tweet);
         }
-    }
-
-    /** RabbitMQ's record of why and where a message was dead-lettered. */
-    @SuppressWarnings("unchecked")
-    private static void assertRejectedFrom(GetResponse dead, String queue) {
-        var deaths = (List<Map<String, Object>>) dead.getProps().getHeaders().get("x-death");
-        assertThat(deaths).as("x-death header").isNotNull().hasSize(1);
-        assertThat(String.valueOf(deaths.get(0).get("reason"))).isEqualTo("rejected");
-        assertThat(String.valueOf(deaths.get(0).get("queue"))).isEqualTo(queue);
     }
 
     /**
@@ -385,11 +310,5 @@ class Step3DeliveryTest {
 
     private String fanOutQueue() {
         return support.topology.fanOutQueue();
-    }
-
-    /** Dead-lettering is the broker's routing after the worker's reject: wait for the message to arrive. */
-    private GetResponse takeDeadLetter() {
-        return await("a message in the dead-letter queue").atMost(Duration.ofSeconds(10))
-                .until(() -> support.take(support.topology.deadLetterQueue()), Objects::nonNull);
     }
 }

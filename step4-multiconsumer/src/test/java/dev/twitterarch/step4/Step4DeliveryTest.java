@@ -9,30 +9,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import com.rabbitmq.client.GetResponse;
 
-import dev.twitterarch.common.id.SnowflakeIds;
-import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.FanOutTestSupport;
-import dev.twitterarch.common.testing.TestServices;
+import dev.twitterarch.common.testing.HandPublishedDeliveryTest;
 import dev.twitterarch.messaging.ConsumerGroup;
-import dev.twitterarch.messaging.FanOutTracker;
 import dev.twitterarch.messaging.MessageCodec;
 import dev.twitterarch.messaging.QueueConsumer;
 
@@ -42,34 +32,9 @@ import dev.twitterarch.messaging.QueueConsumer;
  * workers run in this one process (the default role). Odd messages are published by hand exactly
  * where the dispatcher publishes its own: to the consistent-hash exchange, routed by the follower
  * id, with the AMQP {@code type} naming the record and the body as {@link MessageCodec} writes it.
- *
- * <p>Waiting for the fan-out: {@code FanOutTracker} compares what this process published with what
- * it settled (acknowledged or dead-lettered). A message published by hand was never counted as
- * published, so the test counts those itself and waits for {@code settled = published + published
- * by hand}, and empty queues.
+ * How the test waits for hand-published messages to settle: {@link HandPublishedDeliveryTest}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class Step4DeliveryTest {
-
-    @DynamicPropertySource
-    static void services(DynamicPropertyRegistry registry) {
-        TestServices.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Value("${twitter.messaging.prefix}")
-    String queuePrefix;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    SnowflakeIds ids;
-
-    @Autowired
-    FanOutTracker tracker;
+class Step4DeliveryTest extends HandPublishedDeliveryTest {
 
     @Autowired
     ConsumerGroup workers;
@@ -77,23 +42,10 @@ class Step4DeliveryTest {
     @Autowired
     MessageCodec codec;
 
-    private FanOutTestSupport support;
-    private ApiClient api;
-    private long unbalancedBefore;
-    private long publishedByHand;
-
-    @BeforeEach
-    void setUp() {
-        api = new ApiClient(port);
-        support = new FanOutTestSupport(jdbc, queuePrefix);
-        support.purge(support.topology.deadLetterQueue());
-        await().atMost(Duration.ofSeconds(60)).until(this::queuesEmpty);
-        unbalancedBefore = tracker.settled() - tracker.published(); // earlier tests' messages published by hand
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        support.close();
+    @Override
+    protected boolean queuesEmpty() {
+        return support.ready(support.topology.fanOutQueue()) == 0
+                && support.topology.workerQueues(workers.members().size()).stream().allMatch(queue -> support.ready(queue) == 0);
     }
 
     // --- redelivery ---------------------------------------------------------------------------
@@ -292,19 +244,11 @@ class Step4DeliveryTest {
         assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo(body);
         assertThat(dead.getProps().getType()).isEqualTo(poison.type);
         assertThat(dead.getProps().getHeaders()).as("headers of a message never retried").doesNotContainKey("x-attempt");
-        Map<String, Object> death = FanOutTestSupport.deathOf(dead);
-        assertThat(String.valueOf(death.get("reason"))).isEqualTo("rejected");
-        assertThat(String.valueOf(death.get("queue"))).isEqualTo(poisonQueue);
+        FanOutTestSupport.assertRejectedFrom(dead, poisonQueue);
         assertThat(support.ready(support.topology.deadLetterQueue())).as("other dead letters").isZero();
     }
 
     // --- helpers --------------------------------------------------------------------------------
-
-    private List<Long> followersOf(long author, int count) {
-        List<Long> followers = IntStream.range(0, count).mapToObj(i -> api.createUser()).toList();
-        followers.forEach(follower -> api.follow(follower, author).expect(201));
-        return followers;
-    }
 
     /**
      * New users, one hashed to each worker queue, who follow {@code author}: probes fresh users with
@@ -365,31 +309,16 @@ class Step4DeliveryTest {
 
     private void publishByHand(String routingKey, String type, String body) {
         support.publish(support.topology.perFollowerExchange(), routingKey, type, body);
-        publishedByHand++;
+        publishedByHand();
     }
 
     /** Queues what {@code requests} publish without handling it yet, so the test decides what the workers meet first. */
-    private <T> T whileTheWorkersAreStopped(java.util.function.Supplier<T> requests) {
+    private <T> T whileTheWorkersAreStopped(Supplier<T> requests) {
         workers.stop();
         try {
             return requests.get();
         } finally {
             workers.start();
         }
-    }
-
-    /** Every message published (by the API, the dispatcher, retries, by hand) has been settled, and none waits in a queue. */
-    private void awaitSettled() {
-        await("fan-out to settle").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> tracker.settled() - tracker.published() == unbalancedBefore + publishedByHand && queuesEmpty());
-    }
-
-    private boolean queuesEmpty() {
-        return support.ready(support.topology.fanOutQueue()) == 0
-                && support.topology.workerQueues(workers.members().size()).stream().allMatch(queue -> support.ready(queue) == 0);
-    }
-
-    private void assertNothingDeadLettered() {
-        assertThat(support.ready(support.topology.deadLetterQueue())).as("dead-lettered").isZero();
     }
 }

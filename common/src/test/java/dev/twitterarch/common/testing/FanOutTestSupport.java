@@ -175,6 +175,13 @@ public final class FanOutTestSupport implements AutoCloseable {
         return deaths.get(0);
     }
 
+    /** The broker dead-lettered {@code dead} because a consumer of {@code queue} rejected it. */
+    public static void assertRejectedFrom(GetResponse dead, String queue) {
+        Map<String, Object> death = deathOf(dead);
+        assertThat(String.valueOf(death.get("reason"))).as("why it was dead-lettered").isEqualTo("rejected");
+        assertThat(String.valueOf(death.get("queue"))).as("where it was dead-lettered from").isEqualTo(queue);
+    }
+
     /**
      * Publishes a message by hand, as the application would (persistent, confirmed) but with any
      * type and body, to the events exchange with the fan-out routing key.
