@@ -3,9 +3,6 @@ package dev.twitterarch.step3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.FanOutTestSupport;
+import dev.twitterarch.common.testing.FeedRowLock;
 import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.common.testing.WorkerProcessFixture;
 import dev.twitterarch.common.testing.WorkerProcessFixture.Worker;
@@ -41,8 +39,8 @@ import dev.twitterarch.common.testing.WorkerProcessFixture.Worker;
  * <p>How the test catches the worker in the middle of its statement, with no hook in the main
  * code: the tweet is posted while no worker runs, so its id is known before the fan-out starts.
  * The test then inserts, in a transaction it keeps open, the very feed row that the fan-out will
- * write for a follower two thirds down the list. The worker's {@code INSERT ... SELECT ... ON
- * CONFLICT DO NOTHING} writes the rows before that one, then has to wait for the test's
+ * write for a follower two thirds down the list ({@link FeedRowLock}). The worker's
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} writes the rows before that one, then has to wait for the test's
  * transaction to learn whether that key is taken. So the worker is blocked in a real partial
  * insert (PostgreSQL has given its transaction an id, which happens at its first written row),
  * holding a delivered, unacknowledged message.
@@ -76,7 +74,7 @@ class Step3WorkerProcessTest {
     private WorkerProcessFixture workers;
     private FanOutTestSupport support;
     private ApiClient api;
-    private Connection lock;
+    private FeedRowLock lock;
 
     @BeforeEach
     void setUp() {
@@ -93,8 +91,7 @@ class Step3WorkerProcessTest {
     void tearDown() throws Exception {
         workers.close(); // kill -9 whatever still runs
         if (lock != null) {
-            lock.rollback();
-            lock.close();
+            lock.release();
         }
         support.close();
     }
@@ -113,7 +110,7 @@ class Step3WorkerProcessTest {
         // its statement, finds its client gone and rolls back: half a statement never commits.
         releaseLock();
         await("the killed worker's session to end").atMost(Duration.ofSeconds(30))
-                .until(() -> !sessionExists(fanOut.workerSession()));
+                .until(() -> !support.sessionExists(fanOut.workerSession()));
         assertThat(support.followerRows(fanOut.tweet())).as("followers' rows left by the killed worker").isZero();
 
         Worker second = workers.start().awaitLog("consuming " + fanOutQueue(), WORKER_START);
@@ -171,16 +168,7 @@ class Step3WorkerProcessTest {
                 .until(() -> support.ready(fanOutQueue()) == 1);
 
         long blockingFollower = followers.get(FOLLOWERS * 2 / 3); // followers are inserted, and scanned, in id order
-        lock = dataSource.getConnection();
-        lock.setAutoCommit(false);
-        try (PreparedStatement insert = lock.prepareStatement(
-                "INSERT INTO feed_items (user_id, tweet_id, author_id) VALUES (?, ?, ?)")) {
-            insert.setLong(1, blockingFollower);
-            insert.setLong(2, tweet);
-            insert.setLong(3, author);
-            insert.executeUpdate();
-        }
-        int lockSession = backendPid(lock);
+        lock = FeedRowLock.hold(dataSource, blockingFollower, tweet, author);
 
         Worker worker = workers.start();
         Integer[] session = new Integer[1];
@@ -196,7 +184,7 @@ class Step3WorkerProcessTest {
                                       AND wait_event_type = 'Lock' AND wait_event = 'transactionid'
                                       AND :lock = ANY (pg_blocking_pids(pid))
                                       AND backend_xid IS NOT NULL -- it has written rows already""")
-                            .param("worker", worker.name()).param("lock", lockSession)
+                            .param("worker", worker.name()).param("lock", lock.session())
                             .query(Integer.class).optional().orElse(null);
                     return session[0] != null;
                 });
@@ -205,8 +193,7 @@ class Step3WorkerProcessTest {
     }
 
     private void releaseLock() throws SQLException {
-        lock.rollback();
-        lock.close();
+        lock.release();
         lock = null;
     }
 
@@ -225,18 +212,6 @@ class Step3WorkerProcessTest {
     private void assertQueuesEmpty() {
         assertThat(support.ready(fanOutQueue())).as("messages left in the fan-out queue").isZero();
         assertThat(support.ready(support.topology.deadLetterQueue())).as("dead-lettered messages").isZero();
-    }
-
-    private boolean sessionExists(int pid) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = :pid)").param("pid", pid)
-                .query(Boolean.class).single();
-    }
-
-    private static int backendPid(Connection connection) throws SQLException {
-        try (var statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
-            result.next();
-            return result.getInt(1);
-        }
     }
 
     private String fanOutQueue() {

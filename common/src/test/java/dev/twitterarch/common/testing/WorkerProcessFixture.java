@@ -65,15 +65,24 @@ public final class WorkerProcessFixture implements AutoCloseable {
      * tells them apart from the test's.
      */
     public Worker start(String... extraArguments) {
+        return launch("worker", Arrays.asList(extraArguments));
+    }
+
+    /**
+     * Starts the step's main class with {@code --twitter.messaging.role=<role>}, this run's services
+     * and {@code extraArguments}, named {@code <mainclass>-<role>-<n>}. {@link ApiProcessFixture}
+     * starts its API processes through this too.
+     */
+    Worker launch(String role, List<String> extraArguments) {
         TestServices.Database db = TestServices.postgres();
         TestServices.Broker broker = TestServices.rabbitmq();
-        String name = mainClass.getSimpleName().toLowerCase() + "-worker-" + STARTED.incrementAndGet();
+        String name = mainClass.getSimpleName().toLowerCase() + "-" + role + "-" + STARTED.incrementAndGet();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", // starts faster; a test worker does little work
+                "-XX:TieredStopAtLevel=1", // starts faster; a test process does little work
                 "-cp", mainClasspath(),
                 mainClass.getName(),
-                "--twitter.messaging.role=worker",
+                "--twitter.messaging.role=" + role,
                 "--twitter.schema=" + schema,
                 "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.user(),
@@ -85,7 +94,7 @@ public final class WorkerProcessFixture implements AutoCloseable {
                 "--spring.rabbitmq.password=" + broker.password(),
                 "--twitter.messaging.prefix=" + queuePrefix,
                 "--spring.main.banner-mode=off"));
-        command.addAll(Arrays.asList(extraArguments));
+        command.addAll(extraArguments);
         try {
             Files.createDirectories(LOG_DIRECTORY);
             Path log = LOG_DIRECTORY.resolve(name + ".log");
@@ -106,7 +115,7 @@ public final class WorkerProcessFixture implements AutoCloseable {
      * libraries only, so nothing from the tests can be component-scanned into it. The API
      * processes of {@link ApiProcessFixture} use the same.
      */
-    static String mainClasspath() {
+    private static String mainClasspath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator)
                         && !entry.endsWith("-tests.jar"))
@@ -130,7 +139,7 @@ public final class WorkerProcessFixture implements AutoCloseable {
         }
     }
 
-    /** One worker process. */
+    /** One process the fixture started: a worker, or the process behind an {@link ApiProcessFixture.ApiProcess}. */
     public static final class Worker {
 
         private final String name;
