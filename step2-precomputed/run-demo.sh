@@ -17,13 +17,9 @@ demo_start step2-precomputed 8002
 
 demo_setup_walkthrough
 
-demo_say "timing"
-demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
+demo_time_celebrity_post
 demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"
 NEWEST=$DEMO_LAST_TWEET
-demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
-demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
-demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
-demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
+demo_time_feed_reads "$NEWEST"
 
 demo_results_table "Step 2 (fan-out on write)"

@@ -63,9 +63,6 @@ WORKERS_BUSY=$(jq -r --argjson before "$SETUP_STATUS" \
     '[.workers[] as $w | $w.handled - ($before.workers[] | select(.worker == $w.worker) | .handled) | select(. > 0)] | length' <<<"$STATUS")
 demo_expect_eq "workers that took part in the celebrity's fan-out" "$WORKERS_BUSY" "$WORKERS"
 
-demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
-demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$NEWEST"
-demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
-demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
+demo_time_feed_reads "$NEWEST"
 
 demo_results_table "Step 4 (msg per follower, $WORKERS workers)"

@@ -490,13 +490,16 @@ demo_each_posts() {
     demo_ok "$# users posted one tweet each ($((SECONDS - t0)) s)"
 }
 
+# _demo_follow_pairs: reads "FOLLOWER_ID FOLLOWEE_ID" lines and makes those follows, in parallel.
+_demo_follow_pairs() {
+    awk '{ printf "POST\t/api/subscriptions/follow\t%s\t{\"followee_id\":%s}\n", $1, $2 }' | demo_bulk 201 >/dev/null
+}
+
 # demo_all_follow FOLLOWEE_ID FOLLOWER_ID...: every follower follows FOLLOWEE, in parallel.
 demo_all_follow() {
     local followee=$1 t0=$SECONDS
     shift
-    printf '%s\n' "$@" \
-        | awk -v f="$followee" '{ printf "POST\t/api/subscriptions/follow\t%s\t{\"followee_id\":%s}\n", $1, f }' \
-        | demo_bulk 201 >/dev/null
+    printf "%s $followee\n" "$@" | _demo_follow_pairs
     demo_ok "$# users now follow user $followee ($((SECONDS - t0)) s)"
 }
 
@@ -504,9 +507,7 @@ demo_all_follow() {
 demo_follows_all() {
     local follower=$1 t0=$SECONDS
     shift
-    printf '%s\n' "$@" \
-        | awk -v f="$follower" '{ printf "POST\t/api/subscriptions/follow\t%s\t{\"followee_id\":%s}\n", f, $1 }' \
-        | demo_bulk 201 >/dev/null
+    printf "$follower %s\n" "$@" | _demo_follow_pairs
     demo_ok "user $follower now follows $# users ($((SECONDS - t0)) s)"
 }
 
@@ -727,6 +728,17 @@ demo_time_celebrity_post() {
     demo_time "celebrity posts a tweet ($USERS followers)" 5 POST /api/tweets/ "$CELEBRITY" '{"content":"celebrity tweet {i}"}'
     demo_expect_eq "the author sees their own tweet at once (read-your-writes)" \
         "$(demo_feed "$CELEBRITY" 1 | jq -r '.items[0].id')" "$(jq -r .id <<<"$DEMO_LAST_BODY")"
+}
+
+# demo_time_feed_reads NEWEST_TWEET_ID: times the first page of a follower of the celebrity
+# (FANS[0], who follows 1 user) and of the READER (who follows USERS users), and checks that the
+# follower's page starts with NEWEST_TWEET_ID and the reader's is full.
+demo_time_feed_reads() {
+    local newest=$1
+    demo_time "follower reads feed (follows 1 user)" 20 GET "/api/feed/?limit=20" "${FANS[0]}"
+    demo_expect_eq "the celebrity's newest tweet tops a follower's feed" "$(jq -r '.items[0].id' <<<"$DEMO_LAST_BODY")" "$newest"
+    demo_time "reader reads feed (follows $USERS users)" 20 GET "/api/feed/?limit=20" "$READER"
+    demo_expect_eq "the reader's first page is full" "$(jq '.items | length' <<<"$DEMO_LAST_BODY")" 20
 }
 
 demo_results_table() {
