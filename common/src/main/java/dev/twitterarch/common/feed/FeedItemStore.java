@@ -46,7 +46,7 @@ public class FeedItemStore {
      * of followers and repartitions the rows to the followers' shards.)
      */
     public int fanOutToFollowers(long authorId, long tweetId) {
-        // EXISTS: a queued fan-out that runs after the tweet was deleted must not bring it back
+        // the JOIN on tweets: a queued fan-out that runs after the tweet was deleted must not bring it back
         return jdbc.sql("""
                         INSERT INTO feed_items (user_id, tweet_id, author_id)
                         SELECT f.follower_id, t.id, t.user_id
