@@ -136,8 +136,8 @@ log "build"
 stale=()
 for n in "${STEPS[@]}"; do
     m=${MODULES[$n]}
-    jar=$m/target/$m-0.1.0-SNAPSHOT.jar
-    if [ "$BUILD" = always ] || { [ "$BUILD" = auto ] && { [ ! -f "$jar" ] || [ -n "$(find "$m/src" "$m/pom.xml" common/src common/pom.xml pom.xml -newer "$jar" -print -quit)" ]; }; }; then
+    jar=$m/target/$m-0.1.0-SNAPSHOT-exec.jar
+    if [ "$BUILD" = always ] || { [ "$BUILD" = auto ] && { [ ! -f "$jar" ] || [ -n "$(find step*/src step*/pom.xml common/src common/pom.xml pom.xml -newer "$jar" -print -quit)" ]; }; }; then
         stale+=("$m")
     fi
 done
@@ -151,7 +151,7 @@ fi
 rm -rf "$WORK" "$REPORT" "$TARGET/gatling" "$JARS"
 mkdir -p "$WORK" "$REPORT/gatling" "$JARS"
 for n in "${STEPS[@]}"; do # a copy: a build elsewhere in the tree must not swap a jar under a running step
-    cp "${MODULES[$n]}/target/${MODULES[$n]}-0.1.0-SNAPSHOT.jar" "$JARS/"
+    cp "${MODULES[$n]}/target/${MODULES[$n]}-0.1.0-SNAPSHOT-exec.jar" "$JARS/"
 done
 # compile the simulations; Maven works out the classpath once, then every run is a plain java command
 if [ ! -f "$TARGET/classpath.stamp" ] || [ -n "$(find compare/src compare/pom.xml -newer "$TARGET/classpath.stamp" -print -quit)" ]; then
@@ -219,7 +219,7 @@ for n in "${STEPS[@]}"; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%3N)
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
-    java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT.jar" --server.port="$port" \
+    java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT-exec.jar" --server.port="$port" \
         --twitter.schema="compare_step$n" --twitter.reset-on-start=true \
         --twitter.messaging.prefix="${PREFIX}step$n" --spring.data.redis.database="$REDIS_DB" >"$dir/app.log" 2>&1 &
     APP_PID=$!

@@ -10,7 +10,7 @@ COLD_READS=20
 
 demo_banner "Step 6: a Redis list per feed in front of feed_items (cache)" <<EOF
 Fan-out works as in step 5 (outbox, batches of 100, workers), and after each commit the workers
-also push the tweet onto the followers' Redis lists feed:{id} that exist (LPUSHX + LTRIM to 800):
+also push the tweet onto the followers' Redis lists feed:{id} that exist (kept sorted, trimmed to 800):
 a circular buffer per feed. feed_items in PostgreSQL stays the truth. A read takes the page from the
 Redis list (a hit); a feed that is not cached is loaded from PostgreSQL and put into Redis (a miss),
 so a feed's first read costs a little more than step 5's and every following one less.

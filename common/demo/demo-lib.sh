@@ -136,8 +136,9 @@ demo_build() {
     jar=$(_demo_jar "$module")
     if [[ -n "$jar" && "${REBUILD:-0}" != 1 ]]; then
         local newer
-        newer=$(find "$DEMO_ROOT/common/src/main" "$DEMO_ROOT/$module/src/main" "$DEMO_ROOT/pom.xml" \
-            "$DEMO_ROOT/common/pom.xml" "$DEMO_ROOT/$module/pom.xml" -type f -newer "$jar" 2>/dev/null | head -n 1)
+        # a step's jar holds common and the steps it builds on: any of their sources may be newer
+        newer=$(find "$DEMO_ROOT/common/src/main" "$DEMO_ROOT"/step*/src/main "$DEMO_ROOT/pom.xml" \
+            "$DEMO_ROOT/common/pom.xml" "$DEMO_ROOT"/step*/pom.xml -type f -newer "$jar" 2>/dev/null | head -n 1)
         if [[ -n "$newer" ]]; then
             printf '    %swarning:%s %s is newer than %s; run with REBUILD=1 to rebuild it\n' \
                 "$_DEMO_RED" "$_DEMO_OFF" "${newer#"$DEMO_ROOT/"}" "${jar#"$DEMO_ROOT/"}" >&2
@@ -151,8 +152,8 @@ demo_build() {
 
 _demo_jar() {
     local f
-    for f in "$DEMO_ROOT/$1"/target/"$1"-*.jar; do
-        [[ -f "$f" && "$f" != *-plain.jar && "$f" != *-sources.jar && "$f" != *-javadoc.jar ]] && { echo "$f"; return 0; }
+    for f in "$DEMO_ROOT/$1"/target/"$1"-*-exec.jar; do # the runnable jar (the plain one is what the next step builds on)
+        [[ -f "$f" ]] && { echo "$f"; return 0; }
     done
     return 0
 }

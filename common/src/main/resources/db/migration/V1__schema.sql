@@ -47,12 +47,3 @@ CREATE TABLE following (
 );
 -- Purging a deleted tweet joins feed_items.user_id = following.user_id for one followee.
 CREATE INDEX following_by_followee ON following (followee_id, user_id);
-
--- The precomputed home feed (steps 2-6): one row per (reader, tweet). No foreign key to tweets:
--- the reader's shard is not the author's shard, and Citus allows only colocated foreign keys.
-CREATE TABLE feed_items (
-    user_id   bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    tweet_id  bigint NOT NULL,
-    author_id bigint NOT NULL,
-    PRIMARY KEY (user_id, tweet_id)
-);

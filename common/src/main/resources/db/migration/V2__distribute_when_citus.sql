@@ -8,7 +8,6 @@ BEGIN
         PERFORM create_distributed_table('tweets', 'user_id', colocate_with => 'users');
         PERFORM create_distributed_table('followers', 'user_id', colocate_with => 'users');
         PERFORM create_distributed_table('following', 'user_id', colocate_with => 'users');
-        PERFORM create_distributed_table('feed_items', 'user_id', colocate_with => 'users');
     END IF;
 END
 $$;

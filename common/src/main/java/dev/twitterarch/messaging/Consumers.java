@@ -1,5 +1,7 @@
 package dev.twitterarch.messaging;
 
+import java.util.List;
+
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Makes {@link QueueConsumer}s that share this process's connection, settings, codec and transactions. */
@@ -24,5 +26,14 @@ public class Consumers {
 
     public QueueConsumer consume(String queue, QueueConsumer.Handler handler) {
         return new QueueConsumer(rabbit, queue, settings, codec, handler, transaction, publisher, tracker);
+    }
+
+    /**
+     * One consumer for each of N worker queues, or for the queue at {@code index} alone when it is
+     * not -1 (a worker process of its own, as the original's {@code worker.py i}).
+     */
+    public ConsumerGroup group(List<String> queues, int index, QueueConsumer.Handler handler) {
+        List<String> consumed = index < 0 ? queues : List.of(queues.get(index));
+        return new ConsumerGroup(consumed.stream().map(queue -> consume(queue, handler)).toList());
     }
 }

@@ -7,13 +7,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How a step uses RabbitMQ ({@code twitter.messaging.*}).
  *
  * @param prefix      prefix of every exchange and queue name, so steps (and test runs) never share a queue
- * @param role        what this process does: {@code api}, {@code worker} or {@code both} (the default)
+ * @param role        what this process does: {@code api}, {@code worker} or {@code both} (the default), see {@link Role}
  * @param prefetch    unacknowledged messages a consumer may hold at once: bounded, so a slow worker
  *                    leaves the rest in the queue for others
  * @param maxAttempts deliveries of a failing message before it goes to the dead-letter queue
  * @param workers     number of worker queues behind the consistent-hash exchange (step 4 on)
  * @param workerIndex which worker queue this process consumes; -1 means all of them
- * @param buckets     step 5 on: followers are routed by {@code id mod buckets} (the original's "hash: 20")
+ * @param buckets     step 5 on: followers are grouped into this many buckets by a hash of their id (the original's "hash: 20")
  * @param batchSize   step 5 on: followers per batch message, and outbox rows per relay transaction
  * @param maxQueueLength step 5 on: messages a worker queue may hold; beyond it the broker refuses
  *                    new messages (the publisher sees a nack and retries later) and dead-letters them
@@ -26,12 +26,4 @@ public record MessagingProperties(String prefix, @DefaultValue("both") Role role
                                   @DefaultValue("-1") int workerIndex, @DefaultValue("20") int buckets,
                                   @DefaultValue("100") int batchSize, @DefaultValue("20000") int maxQueueLength,
                                   @DefaultValue("1") int messagesPerTransaction) {
-
-    public enum Role {
-        API, WORKER, BOTH;
-
-        public boolean consumes() {
-            return this != API;
-        }
-    }
 }

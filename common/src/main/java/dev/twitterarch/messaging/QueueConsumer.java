@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -50,6 +49,14 @@ public class QueueConsumer implements SmartLifecycle {
     @FunctionalInterface
     public interface Handler {
         void handle(Object message);
+
+        /** The message as the type this handler expects; any other is a failure (retried, then dead-lettered). */
+        static <T> T expect(Class<T> type, Object message) {
+            if (!type.isInstance(message)) {
+                throw new IllegalArgumentException("expected a " + type.getSimpleName() + ", got " + message.getClass().getSimpleName());
+            }
+            return type.cast(message);
+        }
     }
 
     static final String ATTEMPT_HEADER = "x-attempt";
@@ -64,7 +71,6 @@ public class QueueConsumer implements SmartLifecycle {
     private final Publisher publisher;
     private final FanOutTracker tracker;
 
-    private final AtomicInteger inHand = new AtomicInteger();
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -110,15 +116,10 @@ public class QueueConsumer implements SmartLifecycle {
         return deadLettered.get();
     }
 
-    public boolean idle() {
-        return inHand.get() == 0;
-    }
-
     @Override
     public synchronized void start() {
         stopping = false;
         arrived.clear(); // left over from a previous run: their channel is closed, the broker has them back
-        inHand.set(0);
         Channel opened = rabbit.consumeChannel();
         try {
             opened.basicQos(settings.prefetch());
@@ -126,7 +127,6 @@ public class QueueConsumer implements SmartLifecycle {
             consumerTag = opened.basicConsume(queue, false, new DefaultConsumer(opened) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    inHand.incrementAndGet();
                     arrived.add(new Delivery(getChannel(), envelope, properties, body));
                 }
             });
@@ -190,8 +190,6 @@ public class QueueConsumer implements SmartLifecycle {
                 tracker.addSettled();
             } catch (IOException | RuntimeException e) {
                 log.warn("{}: could not settle delivery {}: {}", queue, delivery.tag(), e.toString());
-            } finally {
-                inHand.decrementAndGet();
             }
         }
     }
@@ -204,8 +202,6 @@ public class QueueConsumer implements SmartLifecycle {
             } // a closed channel has returned it to the queue already
         } catch (IOException | RuntimeException e) {
             log.warn("{}: could not return delivery {}: {}", queue, delivery.tag(), e.toString());
-        } finally {
-            inHand.decrementAndGet();
         }
     }
 
@@ -244,8 +240,6 @@ public class QueueConsumer implements SmartLifecycle {
         } catch (IOException | RuntimeException e) {
             // the channel or connection broke: the broker redelivers whatever was not acked
             log.warn("{}: could not settle delivery {}: {}", queue, tag, e.toString());
-        } finally {
-            inHand.decrementAndGet();
         }
     }
 

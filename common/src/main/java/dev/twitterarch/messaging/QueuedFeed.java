@@ -23,16 +23,10 @@ public class QueuedFeed implements FeedStrategy {
 
     private final FeedItemStore feedItems;
     private final EventSink events;
-    private final Topology topology;
-    private final Rabbit rabbit;
-    private final FanOutTracker tracker;
 
-    public QueuedFeed(FeedItemStore feedItems, EventSink events, Topology topology, Rabbit rabbit, FanOutTracker tracker) {
+    public QueuedFeed(FeedItemStore feedItems, EventSink events) {
         this.feedItems = feedItems;
         this.events = events;
-        this.topology = topology;
-        this.rabbit = rabbit;
-        this.tracker = tracker;
     }
 
     @Override
@@ -60,12 +54,5 @@ public class QueuedFeed implements FeedStrategy {
     @Override
     public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
         return feedItems.page(userId, cursor, limit);
-    }
-
-    /** No event waits to be published, everything this process published is settled, and no queue holds a message. */
-    @Override
-    public boolean quiescent() {
-        return events.drained() && tracker.balanced()
-                && topology.workQueues().stream().allMatch(queue -> rabbit.depth(queue) == 0);
     }
 }

@@ -3,6 +3,7 @@ package dev.twitterarch.step3;
 import org.springframework.stereotype.Component;
 
 import dev.twitterarch.common.feed.FeedItemStore;
+import dev.twitterarch.messaging.FeedEvent;
 import dev.twitterarch.messaging.FeedEvent.Followed;
 import dev.twitterarch.messaging.FeedEvent.TweetDeleted;
 import dev.twitterarch.messaging.FeedEvent.TweetPosted;
@@ -14,10 +15,10 @@ import dev.twitterarch.messaging.QueueConsumer;
  * from the queue, each in its own transaction, acknowledged after commit. Each reads the current
  * followers and tweets when it runs and is idempotent, so a redelivered message changes nothing.
  * A celebrity's fan-out is still one big statement: while it runs, every message behind it waits
- * (step 4 spreads the work over several workers).
+ * (step 4 spreads the work over several workers). Each event maps to the rows it writes or removes.
  */
 @Component
-class FanOutWorker implements QueueConsumer.Handler {
+class FanOutWorker implements QueueConsumer.Handler, FeedEvent.Visitor<Integer> {
 
     private final FeedItemStore feedItems;
 
@@ -27,16 +28,26 @@ class FanOutWorker implements QueueConsumer.Handler {
 
     @Override
     public void handle(Object message) {
-        if (message instanceof TweetPosted posted) {
-            feedItems.fanOutToFollowers(posted.authorId(), posted.tweetId());
-        } else if (message instanceof TweetDeleted deleted) {
-            feedItems.purgeTweet(deleted.authorId(), deleted.tweetId());
-        } else if (message instanceof Followed followed) {
-            feedItems.backfill(followed.followerId(), followed.followeeId());
-        } else if (message instanceof Unfollowed unfollowed) {
-            feedItems.purgeAuthor(unfollowed.followerId(), unfollowed.followeeId());
-        } else {
-            throw new IllegalArgumentException("step 3 has no handler for " + message.getClass().getSimpleName());
-        }
+        QueueConsumer.Handler.expect(FeedEvent.class, message).accept(this);
+    }
+
+    @Override
+    public Integer tweetPosted(TweetPosted posted) {
+        return feedItems.fanOutToFollowers(posted.authorId(), posted.tweetId());
+    }
+
+    @Override
+    public Integer tweetDeleted(TweetDeleted deleted) {
+        return feedItems.purgeTweet(deleted.authorId(), deleted.tweetId());
+    }
+
+    @Override
+    public Integer followed(Followed followed) {
+        return feedItems.backfill(followed.followerId(), followed.followeeId());
+    }
+
+    @Override
+    public Integer unfollowed(Unfollowed unfollowed) {
+        return feedItems.purgeAuthor(unfollowed.followerId(), unfollowed.followeeId());
     }
 }

@@ -1,6 +1,5 @@
 package dev.twitterarch.step3;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
@@ -18,8 +17,6 @@ import dev.twitterarch.messaging.WorkerProcess;
 public class Step3Application {
 
     public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(Step3Application.class);
-        application.addListeners(new WorkerProcess());
-        application.run(args);
+        WorkerProcess.run(Step3Application.class, args);
     }
 }

@@ -2,8 +2,6 @@ package dev.twitterarch.step4;
 
 import java.util.List;
 
-import org.springframework.stereotype.Component;
-
 import dev.twitterarch.common.follow.FollowerStore;
 import dev.twitterarch.messaging.FeedEvent;
 import dev.twitterarch.messaging.FeedEvent.Followed;
@@ -13,7 +11,6 @@ import dev.twitterarch.messaging.FeedEvent.Unfollowed;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Publisher.Outgoing;
 import dev.twitterarch.messaging.QueueConsumer;
-import dev.twitterarch.messaging.Topology;
 
 /**
  * Turns each event from the API into one message per follower on the consistent-hash exchange,
@@ -23,40 +20,48 @@ import dev.twitterarch.messaging.Topology;
  * every message it produced, so a crash here means the event is dispatched again (and the
  * idempotent workers shrug off the repeats).
  */
-@Component
-class Dispatcher implements QueueConsumer.Handler {
+class Dispatcher implements QueueConsumer.Handler, FeedEvent.Visitor<List<Outgoing>> {
 
     private final FollowerStore followers;
     private final Publisher publisher;
-    private final Topology topology;
+    private final ConsistentHashWorkers workers;
 
-    Dispatcher(FollowerStore followers, Publisher publisher, Topology topology) {
+    Dispatcher(FollowerStore followers, Publisher publisher, ConsistentHashWorkers workers) {
         this.followers = followers;
         this.publisher = publisher;
-        this.topology = topology;
+        this.workers = workers;
     }
 
     @Override
     public void handle(Object message) {
-        if (message instanceof TweetPosted posted) {
-            publisher.publish(followers.followersOf(posted.authorId()).stream()
-                    .map(follower -> route(new PerFollower.AddTweet(follower, posted.tweetId(), posted.authorId())))
-                    .toList());
-        } else if (message instanceof TweetDeleted deleted) {
-            publisher.publish(followers.followersOf(deleted.authorId()).stream()
-                    .map(follower -> route(new PerFollower.RemoveTweet(follower, deleted.tweetId())))
-                    .toList());
-        } else if (message instanceof Followed followed) {
-            publisher.publish(List.of(route(new PerFollower.Backfill(followed.followerId(), followed.followeeId()))));
-        } else if (message instanceof Unfollowed unfollowed) {
-            publisher.publish(List.of(route(new PerFollower.Purge(unfollowed.followerId(), unfollowed.followeeId()))));
-        } else {
-            throw new IllegalArgumentException("the dispatcher expects a " + FeedEvent.class.getSimpleName() + ", got "
-                    + message.getClass().getSimpleName());
-        }
+        publisher.publish(QueueConsumer.Handler.expect(FeedEvent.class, message).accept(this));
+    }
+
+    @Override
+    public List<Outgoing> tweetPosted(TweetPosted posted) {
+        return followers.followersOf(posted.authorId()).stream()
+                .map(follower -> route(new PerFollower.AddTweet(follower, posted.tweetId(), posted.authorId())))
+                .toList();
+    }
+
+    @Override
+    public List<Outgoing> tweetDeleted(TweetDeleted deleted) {
+        return followers.followersOf(deleted.authorId()).stream()
+                .map(follower -> route(new PerFollower.RemoveTweet(follower, deleted.tweetId())))
+                .toList();
+    }
+
+    @Override
+    public List<Outgoing> followed(Followed followed) {
+        return List.of(route(new PerFollower.Backfill(followed.followerId(), followed.followeeId())));
+    }
+
+    @Override
+    public List<Outgoing> unfollowed(Unfollowed unfollowed) {
+        return List.of(route(new PerFollower.Purge(unfollowed.followerId(), unfollowed.followeeId())));
     }
 
     private Outgoing route(PerFollower message) {
-        return new Outgoing(topology.perFollowerExchange(), Long.toString(message.followerId()), message);
+        return new Outgoing(workers.exchange(), Long.toString(message.followerId()), message);
     }
 }

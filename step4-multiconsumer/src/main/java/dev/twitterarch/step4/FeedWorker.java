@@ -11,7 +11,7 @@ import dev.twitterarch.messaging.QueueConsumer;
  * messages about one follower are handled in order by one worker.
  */
 @Component
-class FeedWorker implements QueueConsumer.Handler {
+class FeedWorker implements QueueConsumer.Handler, PerFollower.Visitor<Integer> {
 
     private final FeedItemStore feedItems;
 
@@ -21,17 +21,26 @@ class FeedWorker implements QueueConsumer.Handler {
 
     @Override
     public void handle(Object message) {
-        if (message instanceof PerFollower.AddTweet add) {
-            feedItems.deliver(add.followerId(), add.authorId(), add.tweetId());
-        } else if (message instanceof PerFollower.RemoveTweet remove) {
-            feedItems.remove(remove.followerId(), remove.tweetId());
-        } else if (message instanceof PerFollower.Backfill backfill) {
-            feedItems.backfill(backfill.followerId(), backfill.followeeId());
-        } else if (message instanceof PerFollower.Purge purge) {
-            feedItems.purgeAuthor(purge.followerId(), purge.followeeId());
-        } else {
-            throw new IllegalArgumentException("a feed worker expects a per-follower message, got "
-                    + message.getClass().getSimpleName());
-        }
+        QueueConsumer.Handler.expect(PerFollower.class, message).accept(this);
+    }
+
+    @Override
+    public Integer addTweet(PerFollower.AddTweet add) {
+        return feedItems.deliver(add.followerId(), add.authorId(), add.tweetId());
+    }
+
+    @Override
+    public Integer removeTweet(PerFollower.RemoveTweet remove) {
+        return feedItems.remove(remove.followerId(), remove.tweetId());
+    }
+
+    @Override
+    public Integer backfill(PerFollower.Backfill backfill) {
+        return feedItems.backfill(backfill.followerId(), backfill.followeeId());
+    }
+
+    @Override
+    public Integer purge(PerFollower.Purge purge) {
+        return feedItems.purgeAuthor(purge.followerId(), purge.followeeId());
     }
 }

@@ -1,6 +1,5 @@
 package dev.twitterarch.step4;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
@@ -20,8 +19,6 @@ import dev.twitterarch.messaging.WorkerProcess;
 public class Step4Application {
 
     public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(Step4Application.class);
-        application.addListeners(new WorkerProcess());
-        application.run(args);
+        WorkerProcess.run(Step4Application.class, args);
     }
 }

@@ -1,44 +1,37 @@
 package dev.twitterarch.step4;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.stream.IntStream;
+import java.util.Map;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import com.rabbitmq.client.Channel;
 
 import dev.twitterarch.common.feed.FeedItemStore;
+import dev.twitterarch.common.follow.FollowerStore;
+import dev.twitterarch.messaging.ConditionalOnRole;
 import dev.twitterarch.messaging.ConsumerGroup;
 import dev.twitterarch.messaging.Consumers;
-import dev.twitterarch.messaging.FanOutTracker;
 import dev.twitterarch.messaging.MessageTypes;
 import dev.twitterarch.messaging.MessagingProperties;
-import dev.twitterarch.messaging.PublishAfterCommit;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.QueueConsumer;
 import dev.twitterarch.messaging.QueuedFeed;
 import dev.twitterarch.messaging.Rabbit;
+import dev.twitterarch.messaging.Role;
 import dev.twitterarch.messaging.Topology;
+import dev.twitterarch.step3.PublishAfterCommit;
 
+/** Step 3's API (publish after commit), then a dispatcher and N workers behind a consistent-hash exchange. */
 @Configuration(proxyBeanMethods = false)
 class Step4Wiring {
 
-    /** The original's binding weight: every worker queue owns the same share of the hash ring. */
-    static final int WEIGHT = 20;
-
-    /** The N worker queues behind the consistent-hash exchange, declared before anything uses them. */
-    record WorkerQueues(List<String> names) {
-    }
-
     @Bean
-    WorkerQueues workerQueues(Rabbit rabbit, Topology topology, MessagingProperties settings) throws Exception {
+    ConsistentHashWorkers consistentHashWorkers(Rabbit rabbit, Topology topology, MessagingProperties settings) throws Exception {
         try (Channel channel = rabbit.publishChannel()) {
-            topology.declareWorkers(channel, settings.workers(), WEIGHT);
+            return new ConsistentHashWorkers(topology, settings.workers()).declare(channel, Map.of());
         }
-        return new WorkerQueues(topology.workerQueues(settings.workers()));
     }
 
     @Bean
@@ -47,25 +40,22 @@ class Step4Wiring {
     }
 
     @Bean
-    QueuedFeed feed(FeedItemStore feedItems, Publisher publisher, Topology topology, Rabbit rabbit, FanOutTracker tracker,
-                    WorkerQueues workerQueues) {
-        return new QueuedFeed(feedItems, new PublishAfterCommit(publisher, topology), topology, rabbit, tracker);
+    QueuedFeed feed(FeedItemStore feedItems, Publisher publisher, Topology topology) {
+        return new QueuedFeed(feedItems, new PublishAfterCommit(publisher, topology));
     }
 
-    /** The dispatcher belongs to the API side: it runs unless this process is a worker only. */
+    /** The dispatcher belongs to the API side. */
     @Bean
-    @ConditionalOnExpression("'${twitter.messaging.role:both}' != 'worker'")
-    QueueConsumer dispatcherConsumer(Consumers consumers, Topology topology, Dispatcher dispatcher, WorkerQueues workerQueues) {
-        return consumers.consume(topology.fanOutQueue(), dispatcher);
+    @ConditionalOnRole(Role.API)
+    QueueConsumer dispatcherConsumer(Consumers consumers, Topology topology, FollowerStore followers, Publisher publisher,
+                                     ConsistentHashWorkers workers) {
+        return consumers.consume(topology.fanOutQueue(), new Dispatcher(followers, publisher, workers));
     }
 
     /** All N workers, or only worker {@code worker-index} when one is given. */
     @Bean
-    @ConditionalOnExpression("'${twitter.messaging.role:both}' != 'api'")
-    ConsumerGroup workers(Consumers consumers, WorkerQueues queues, MessagingProperties settings, FeedWorker worker) {
-        List<Integer> indexes = settings.workerIndex() < 0
-                ? IntStream.range(0, settings.workers()).boxed().toList()
-                : List.of(settings.workerIndex());
-        return new ConsumerGroup(indexes.stream().map(i -> consumers.consume(queues.names().get(i), worker)).toList());
+    @ConditionalOnRole(Role.WORKER)
+    ConsumerGroup workers(Consumers consumers, ConsistentHashWorkers queues, MessagingProperties settings, FeedWorker worker) {
+        return consumers.group(queues.queues(), settings.workerIndex(), worker);
     }
 }

@@ -20,12 +20,12 @@ class WorkersController {
     record Status(List<Worker> workers, long totalHandled, String dispatchQueue, long dispatchQueueDepth) {
     }
 
-    private final Step4Wiring.WorkerQueues queues;
+    private final ConsistentHashWorkers queues;
     private final WorkerStats stats;
     private final Rabbit rabbit;
     private final Topology topology;
 
-    WorkersController(Step4Wiring.WorkerQueues queues, WorkerStats stats, Rabbit rabbit, Topology topology) {
+    WorkersController(ConsistentHashWorkers queues, WorkerStats stats, Rabbit rabbit, Topology topology) {
         this.queues = queues;
         this.stats = stats;
         this.rabbit = rabbit;
@@ -35,9 +35,9 @@ class WorkersController {
     @GetMapping("/workers/status")
     Status status() {
         Map<String, Long> handled = stats.handledByQueue();
-        List<Worker> workers = IntStream.range(0, queues.names().size())
+        List<Worker> workers = IntStream.range(0, queues.queues().size())
                 .mapToObj(i -> {
-                    String queue = queues.names().get(i);
+                    String queue = queues.queues().get(i);
                     return new Worker(i, queue, handled.getOrDefault(queue, 0L), rabbit.depth(queue));
                 })
                 .toList();

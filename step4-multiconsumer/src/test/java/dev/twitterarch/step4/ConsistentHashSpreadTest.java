@@ -1,5 +1,7 @@
 package dev.twitterarch.step4;
 
+import dev.twitterarch.common.testing.FanOutQuiescence;
+import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,7 +20,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.feed.FeedStrategy;
 import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ class ConsistentHashSpreadTest {
     int port;
 
     @Autowired
-    FeedStrategy feed;
+    ApplicationContext context;
 
     @Test
     void everyWorkerGetsAShareOfA2000FollowerFanOut() throws Exception {
@@ -80,7 +81,7 @@ class ConsistentHashSpreadTest {
     }
 
     private void awaitQuiescence() {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(feed::quiescent);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 
     private static Map<Integer, Long> handledPerWorker(ApiClient api) {

@@ -45,7 +45,7 @@ class Step4DeliveryTest extends HandPublishedDeliveryTest {
     @Override
     protected boolean queuesEmpty() {
         return support.ready(support.topology.fanOutQueue()) == 0
-                && support.topology.workerQueues(workers.members().size()).stream().allMatch(queue -> support.ready(queue) == 0);
+                && new ConsistentHashWorkers(support.topology, workers.members().size()).queues().stream().allMatch(queue -> support.ready(queue) == 0);
     }
 
     // --- redelivery ---------------------------------------------------------------------------
@@ -228,7 +228,7 @@ class Step4DeliveryTest extends HandPublishedDeliveryTest {
             long posted = api.tweet(author, "queued right behind the poison message");
             await("the tweet's messages behind the poison").atMost(Duration.ofSeconds(30))
                     .until(() -> support.ready(poisonQueue) == 2
-                            && support.topology.workerQueues(4).stream().mapToLong(support::ready).sum() == 5);
+                            && new ConsistentHashWorkers(support.topology, 4).queues().stream().mapToLong(support::ready).sum() == 5);
             return posted;
         });
         awaitSettled();
@@ -308,7 +308,7 @@ class Step4DeliveryTest extends HandPublishedDeliveryTest {
     }
 
     private void publishByHand(String routingKey, String type, String body) {
-        support.publish(support.topology.perFollowerExchange(), routingKey, type, body);
+        support.publish(new ConsistentHashWorkers(support.topology, 4).exchange(), routingKey, type, body);
         publishedByHand();
     }
 

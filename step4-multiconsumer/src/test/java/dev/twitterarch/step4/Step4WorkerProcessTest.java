@@ -233,7 +233,7 @@ class Step4WorkerProcessTest {
         int index = running.entrySet().stream().filter(e -> e.getValue().name().equals(blocked[0].applicationName()))
                 .mapToInt(Map.Entry::getKey).findFirst()
                 .orElseThrow(() -> new AssertionError("blocked session of an unknown process: " + blocked[0]));
-        String queue = support.topology.workerQueue(index);
+        String queue = workerQueues().get(index);
         assertThat(support.ready(queue)).as("messages still waiting behind the blocked one in %s", queue).isPositive();
         return new BlockedFanOut(author, followers, tweet, lockedFollower, running, index, queue, blocked[0].pid());
     }
@@ -310,6 +310,6 @@ class Step4WorkerProcessTest {
     }
 
     private List<String> workerQueues() {
-        return support.topology.workerQueues(WORKERS);
+        return new ConsistentHashWorkers(support.topology, WORKERS).queues();
     }
 }

@@ -1,11 +1,9 @@
 package dev.twitterarch.step5;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import dev.twitterarch.common.CommonConfiguration;
-import dev.twitterarch.messaging.BatchedOutboxFanOut;
 import dev.twitterarch.messaging.MessagingConfiguration;
 import dev.twitterarch.messaging.WorkerProcess;
 
@@ -17,12 +15,10 @@ import dev.twitterarch.messaging.WorkerProcess;
  * runs batch workers; {@code both} (default) runs everything.
  */
 @SpringBootApplication
-@Import({CommonConfiguration.class, MessagingConfiguration.class, BatchedOutboxFanOut.class})
+@Import({CommonConfiguration.class, MessagingConfiguration.class, Step5Wiring.class})
 public class Step5Application {
 
     public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(Step5Application.class);
-        application.addListeners(new WorkerProcess());
-        application.run(args);
+        WorkerProcess.run(Step5Application.class, args);
     }
 }

@@ -1,5 +1,7 @@
 package dev.twitterarch.step5;
 
+import dev.twitterarch.common.testing.FanOutQuiescence;
+import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,12 +24,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.feed.FeedStrategy;
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.FanOutTestSupport;
 import dev.twitterarch.common.testing.TestServices;
-import dev.twitterarch.messaging.BatchPlan;
 import dev.twitterarch.messaging.MessagingProperties;
 import tools.jackson.databind.JsonNode;
 
@@ -58,7 +58,7 @@ class Step5MetricsTest {
     String queuePrefix;
 
     @Autowired
-    FeedStrategy strategy;
+    ApplicationContext context;
 
     @Autowired
     JdbcClient jdbc;
@@ -186,7 +186,7 @@ class Step5MetricsTest {
     }
 
     private void awaitQuiescence() {
-        await("fan-out to quiesce").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(strategy::quiescent);
+        await("fan-out to quiesce").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 
     private List<Sample> scrape() {

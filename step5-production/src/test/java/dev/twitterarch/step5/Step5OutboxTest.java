@@ -42,8 +42,6 @@ import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.messaging.FeedEvent;
 import dev.twitterarch.messaging.MessageCodec;
 import dev.twitterarch.messaging.MessagingProperties;
-import dev.twitterarch.messaging.Outbox;
-import dev.twitterarch.messaging.OutboxRelay;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Topology;
 

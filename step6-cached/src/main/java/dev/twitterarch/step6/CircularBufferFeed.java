@@ -13,7 +13,6 @@ import dev.twitterarch.common.feed.TweetRef;
 import dev.twitterarch.common.tweet.Tweet;
 import dev.twitterarch.common.user.UserStore;
 import dev.twitterarch.messaging.AfterCommit;
-import dev.twitterarch.messaging.FeedRowsListener;
 import redis.clients.jedis.AbstractTransaction;
 
 /**
@@ -40,7 +39,7 @@ import redis.clients.jedis.AbstractTransaction;
  * </ul>
  * Everything falls back to PostgreSQL when Redis fails ({@link SoftRedis}).
  */
-class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
+class CircularBufferFeed implements FeedStrategy {
 
     /** Atomically replaces the placeholder with the merged entries; 0 if the placeholder is gone. */
     private static final String FILL = """
@@ -173,22 +172,15 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
         fanOut.unfollowed(followerId, followeeId);
     }
 
-    @Override
-    public boolean quiescent() {
-        return fanOut.quiescent();
-    }
+    // --- the workers' side, after each commit ({@link CacheWritingWorker}) -------------------------
 
-    // --- the workers' side, after each commit ----------------------------------------------------
-
-    @Override
-    public void added(long tweetId, long authorId, List<Long> readerIds) {
+    void added(long tweetId, long authorId, List<Long> readerIds) {
         List<String> keys = readerIds.stream().map(FeedKeys::feed).toList();
         List<String> args = List.of(FeedKeys.entry(tweetId, authorId), Integer.toString(settings.capacity()));
         redis.run(jedis -> jedis.eval(PUSH, keys, args));
     }
 
-    @Override
-    public void removed(long tweetId, long authorId, List<Long> readerIds) {
+    void removed(long tweetId, long authorId, List<Long> readerIds) {
         String entry = FeedKeys.entry(tweetId, authorId);
         redis.run(jedis -> {
             try (AbstractTransaction remove = jedis.multi()) {
@@ -199,8 +191,8 @@ class CircularBufferFeed implements FeedStrategy, FeedRowsListener {
         });
     }
 
-    @Override
-    public void changed(long readerId) {
+    /** A follow or unfollow changed a whole feed: what the cache holds of it is stale. */
+    void changed(long readerId) {
         redis.run(jedis -> jedis.del(FeedKeys.feed(readerId)));
     }
 

@@ -7,8 +7,6 @@ final class FeedKeys {
 
     static final String FEED_PATTERN = "feed:*";
     static final String TWEET_PATTERN = "tweet:*";
-    /** Last element of a list that holds a user's whole feed (fewer entries than the capacity). */
-    static final String END = "end";
     /** Prefix of the placeholder a reader puts in an empty key while it loads the feed from PostgreSQL. */
     static final String WARMING = "warming:";
 

@@ -1,13 +1,12 @@
 package dev.twitterarch.step6;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import dev.twitterarch.common.CommonConfiguration;
-import dev.twitterarch.messaging.BatchedOutboxFanOut;
 import dev.twitterarch.messaging.MessagingConfiguration;
 import dev.twitterarch.messaging.WorkerProcess;
+import dev.twitterarch.step5.Step5Wiring;
 
 /**
  * Step 6: step 5's fan-out unchanged, plus a Redis list per feed in front of feed_items. Workers
@@ -15,12 +14,10 @@ import dev.twitterarch.messaging.WorkerProcess;
  * back to PostgreSQL on a miss, a page deeper than the list, or Redis being down.
  */
 @SpringBootApplication
-@Import({CommonConfiguration.class, MessagingConfiguration.class, BatchedOutboxFanOut.class})
+@Import({CommonConfiguration.class, MessagingConfiguration.class, Step5Wiring.class})
 public class Step6Application {
 
     public static void main(String[] args) {
-        SpringApplication application = new SpringApplication(Step6Application.class);
-        application.addListeners(new WorkerProcess());
-        application.run(args);
+        WorkerProcess.run(Step6Application.class, args);
     }
 }

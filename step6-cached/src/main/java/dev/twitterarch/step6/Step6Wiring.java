@@ -1,6 +1,5 @@
 package dev.twitterarch.step6;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,7 +10,10 @@ import dev.twitterarch.common.TwitterProperties;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.tweet.TweetStore;
 import dev.twitterarch.common.user.UserStore;
+import dev.twitterarch.messaging.ConditionalOnRole;
 import dev.twitterarch.messaging.QueuedFeed;
+import dev.twitterarch.messaging.Role;
+import dev.twitterarch.step5.BatchWorker;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -61,6 +63,13 @@ class Step6Wiring {
         return new CircularBufferFeed(fanOut, feedItems, users, redis, settings);
     }
 
+    /** The workers run step 5's batch worker, then update the lists after each commit. */
+    @Bean
+    @Primary
+    CacheWritingWorker cacheWritingWorker(BatchWorker batchWorker, CircularBufferFeed feed) {
+        return new CacheWritingWorker(batchWorker, feed);
+    }
+
     @Bean
     @Primary
     CachedTweets cachedTweets(TweetStore tweets, SoftRedis redis, CacheSettings settings) {
@@ -68,7 +77,7 @@ class Step6Wiring {
     }
 
     @Bean
-    @ConditionalOnExpression("'${twitter.messaging.role:both}' != 'worker'")
+    @ConditionalOnRole(Role.API)
     FeedWarmer feedWarmer(JdbcClient jdbc, CircularBufferFeed feed, CacheSettings settings) {
         return new FeedWarmer(jdbc, feed, settings);
     }

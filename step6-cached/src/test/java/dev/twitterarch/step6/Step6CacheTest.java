@@ -1,5 +1,7 @@
 package dev.twitterarch.step6;
 
+import dev.twitterarch.common.testing.FanOutQuiescence;
+import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -67,6 +69,9 @@ class Step6CacheTest {
 
     @Autowired
     CircularBufferFeed feed;
+
+    @Autowired
+    ApplicationContext context;
 
     @Autowired
     FeedWarmer warmer;
@@ -529,7 +534,7 @@ class Step6CacheTest {
 
     private void awaitQuiescence() {
         await("fan-out to quiesce").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                .until(feed::quiescent);
+                .until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 
     private static List<Long> newestFirst(java.util.Collection<Long> ids) {

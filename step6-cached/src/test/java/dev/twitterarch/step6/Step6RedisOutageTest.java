@@ -1,5 +1,7 @@
 package dev.twitterarch.step6;
 
+import dev.twitterarch.common.testing.FanOutQuiescence;
+import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -65,6 +67,9 @@ class Step6RedisOutageTest {
 
     @Autowired
     CircularBufferFeed feed;
+
+    @Autowired
+    ApplicationContext context;
 
     ApiClient api;
     RedisProbe redis;
@@ -229,7 +234,7 @@ class Step6RedisOutageTest {
 
     private void awaitQuiescence() {
         await("fan-out to quiesce").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                .until(feed::quiescent);
+                .until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 
     private static List<Long> newestFirst(List<Long> ids) {

@@ -31,12 +31,4 @@ public interface FeedStrategy {
 
     /** Up to {@code limit} entries of the user's home feed older than the cursor, newest first. */
     List<TweetRef> read(long userId, FeedCursor cursor, int limit);
-
-    /**
-     * True when no fan-out work is pending, so every feed is final. Synchronous steps always are;
-     * asynchronous steps report their queues. Tests await this instead of sleeping.
-     */
-    default boolean quiescent() {
-        return true;
-    }
 }

@@ -18,11 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.feed.FeedStrategy;
 import dev.twitterarch.common.testing.ApiClient.Response;
 
 /**
@@ -30,8 +30,7 @@ import dev.twitterarch.common.testing.ApiClient.Response;
  * services. Each step has one empty subclass; step 1 is the reference, and this suite holds every
  * step to the same feed, at every depth and on every page.
  *
- * <p>Asynchronous steps report through {@link FeedStrategy#quiescent()} when their fan-out is done;
- * the tests await that before reading other users' feeds, and never sleep a fixed time. A user's
+ * <p>Asynchronous steps' fan-out is done when {@link FanOutQuiescence} says so; the tests await that before reading other users' feeds, and never sleep a fixed time. A user's
  * own tweets are read back without waiting: read-your-writes holds in every step.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -46,7 +45,7 @@ public abstract class FeedContract implements BadInputCases {
     int port;
 
     @Autowired
-    FeedStrategy strategy;
+    ApplicationContext context;
 
     @Override
     public ApiClient api() {
@@ -56,7 +55,7 @@ public abstract class FeedContract implements BadInputCases {
     /** Waits until the step's fan-out has settled, so every feed is final. */
     protected void awaitQuiescence() {
         await("fan-out to quiesce").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(strategy::quiescent);
+                .until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 
     private static List<Long> newestFirst(List<Long> ids) {
@@ -278,6 +277,84 @@ public abstract class FeedContract implements BadInputCases {
             assertThat(api.wholeFeed(user, pageSize))
                     .as("feed of user %d read %d at a time (seed %d)", user, pageSize, seed)
                     .containsExactlyElementsOf(model.feedOf(user));
+        }
+    }
+
+    /**
+     * The same model test with the operations racing each other: several threads at once, each
+     * acting for users of its own (their posts, deletes, follows and unfollows), so a post races
+     * the follows and unfollows of its author by other threads. Each user's changes come from one
+     * thread, so the final follow graph and the surviving tweets are known; after quiescence every
+     * feed must be the model's, page by page. The seed is printed: -Dfeed.seed=... replays each
+     * thread's choices (not the interleaving, which is the point).
+     */
+    @Test
+    void concurrentOperationsAgreeWithTheModel() throws Exception {
+        long seed = Long.getLong("feed.seed", new Random().nextLong());
+        System.out.println("concurrentOperationsAgreeWithTheModel seed: " + seed + " (replay with -Dfeed.seed=" + seed + ")");
+        int threads = 6;
+        int usersPerThread = 2;
+        int operationsPerThread = 120;
+        ApiClient api = api();
+        FeedModel model = new FeedModel();
+        List<Long> users = Stream.generate(api::createUser).limit((long) threads * usersPerThread).toList();
+        users.forEach(model::addUser);
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<Long> own = users.subList(t * usersPerThread, (t + 1) * usersPerThread);
+                Random random = new Random(seed + t);
+                running.add(pool.submit(() -> {
+                    start.await();
+                    for (int op = 0; op < operationsPerThread; op++) {
+                        randomOperation(api, model, own.get(random.nextInt(own.size())), users.get(random.nextInt(users.size())), random);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> thread : running) {
+                thread.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        awaitQuiescence();
+
+        Random pages = new Random(seed);
+        for (long user : users) {
+            int pageSize = 1 + pages.nextInt(12);
+            assertThat(api.wholeFeed(user, pageSize))
+                    .as("feed of user %d read %d at a time (seed %d)", user, pageSize, seed)
+                    .containsExactlyElementsOf(model.feedOf(user));
+        }
+    }
+
+    /** One operation by {@code user}: mostly posts, follows and unfollows of {@code other}, so they race. */
+    private static void randomOperation(ApiClient api, FeedModel model, long user, long other, Random random) {
+        int dice = random.nextInt(100);
+        if (dice < 45) {
+            model.tweet(user, api.tweet(user, "racing"));
+        } else if (dice < 90) {
+            if (user == other) {
+                return;
+            }
+            if (model.follows(user, other)) {
+                api.unfollow(user, other);
+                model.unfollow(user, other);
+            } else {
+                api.follow(user, other).expect(201);
+                model.follow(user, other);
+            }
+        } else {
+            List<Long> own = model.tweetsOf(user);
+            if (!own.isEmpty()) {
+                long tweet = own.get(random.nextInt(own.size()));
+                api.deleteTweet(user, tweet);
+                model.delete(user, tweet);
+            }
         }
     }
 }

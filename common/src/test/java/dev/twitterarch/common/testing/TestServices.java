@@ -54,10 +54,7 @@ public final class TestServices {
      */
     public static void register(DynamicPropertyRegistry registry) {
         String queuePrefix = newQueuePrefix();
-        Database db = postgres();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        registerDatabase(registry, TestServices::postgres);
         // suppliers: resolved only if the application reads them, so steps 1-2 need no broker
         registry.add("spring.rabbitmq.host", () -> rabbitmq().host());
         registry.add("spring.rabbitmq.port", () -> rabbitmq().port());
@@ -67,6 +64,13 @@ public final class TestServices {
         registry.add("spring.data.redis.host", () -> redis().host());
         registry.add("spring.data.redis.port", () -> redis().port());
         registry.add("spring.data.redis.database", () -> TEST_REDIS_DATABASE);
+    }
+
+    /** Points the context's datasource at a database, resolved only when the application reads it. */
+    public static void registerDatabase(DynamicPropertyRegistry registry, java.util.function.Supplier<Database> database) {
+        registry.add("spring.datasource.url", () -> database.get().url());
+        registry.add("spring.datasource.username", () -> database.get().user());
+        registry.add("spring.datasource.password", () -> database.get().password());
     }
 
     /** Redis keyspace of the tests (the demos use 0); emptied when first resolved. */
@@ -175,10 +179,124 @@ public final class TestServices {
         try (var connection = rabbitmq.connectionFactory().newConnection("twitter-arch-test-cleanup");
              var channel = connection.createChannel()) {
             for (String prefix : QUEUE_PREFIXES) {
-                new dev.twitterarch.messaging.Topology(prefix).delete(channel, 16);
+                deleteQueuesOf(channel, new dev.twitterarch.messaging.Topology(prefix));
             }
         } catch (Exception e) {
             System.err.println("could not delete the test queues " + QUEUE_PREFIXES + ": " + e);
+        }
+    }
+
+    /**
+     * Every queue and exchange a step may have declared under one prefix: common's, and step 4's
+     * (step 5's and 6's are the same names) worker queues and consistent-hash exchange. Deleting a
+     * name that was never declared is harmless.
+     */
+    private static void deleteQueuesOf(com.rabbitmq.client.Channel channel, dev.twitterarch.messaging.Topology topology)
+            throws java.io.IOException {
+        for (int i = 0; i < 16; i++) {
+            channel.queueDelete(topology.name("worker." + i));
+        }
+        channel.queueDelete(topology.fanOutQueue());
+        channel.queueDelete(topology.deadLetterQueue());
+        channel.exchangeDelete(topology.name("per-follower"));
+        channel.exchangeDelete(topology.eventsExchange());
+        channel.exchangeDelete(topology.deadLetterExchange());
+    }
+
+    // --- Citus ------------------------------------------------------------------------------------
+
+    /** How to run the Citus tests, said once where they are skipped. */
+    public static final String HOW_TO_ENABLE_CITUS = "the contract on Citus is skipped: set TWITTER_TEST_CITUS_URL="
+            + "jdbc:postgresql://127.0.0.1:9700/postgres (a Citus coordinator with its workers added; .ci/citus-cluster start"
+            + " starts one where Citus is installed) or run with a Docker engine (Testcontainers' citusdata/citus)";
+
+    private static Database citus;
+    private static Boolean citusAvailable;
+
+    /** True when a Citus coordinator is given (TWITTER_TEST_CITUS_URL) or Testcontainers can start one. */
+    public static synchronized boolean citusAvailable() {
+        if (citusAvailable == null) {
+            String url = System.getenv("TWITTER_TEST_CITUS_URL");
+            citusAvailable = (url != null && !url.isBlank()) || dockerAvailable();
+        }
+        return citusAvailable;
+    }
+
+    /**
+     * A fresh database on a Citus cluster, private to this JVM's test run, in which the coordinator
+     * and every active worker have the extension and the workers are registered (Citus keeps its
+     * node list per database, so a new database starts with none, and would silently put every
+     * shard on the coordinator).
+     */
+    public static synchronized Database citus() {
+        if (citus == null) {
+            citus = createCitusDatabase(resolveCitusServer());
+        }
+        return citus;
+    }
+
+    private static Database resolveCitusServer() {
+        String url = System.getenv("TWITTER_TEST_CITUS_URL");
+        if (url != null && !url.isBlank()) {
+            return requireAnswers(new Database(url, env("TWITTER_TEST_CITUS_USER", "postgres"),
+                    env("TWITTER_TEST_CITUS_PASSWORD", ""), "TWITTER_TEST_CITUS_URL"));
+        }
+        // one node acting as coordinator and worker: Citus's rules, without a second machine
+        PostgreSQLContainer container = new PostgreSQLContainer(
+                org.testcontainers.utility.DockerImageName.parse("citusdata/citus:13.2").asCompatibleSubstituteFor("postgres"));
+        container.start();
+        return requireAnswers(new Database(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+                "Testcontainers (citusdata/citus)"));
+    }
+
+    private record Node(String host, int port) {
+    }
+
+    private static Database createCitusDatabase(Database server) {
+        java.util.List<Node> workers = new java.util.ArrayList<>();
+        try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+             var rows = statement.executeQuery("SELECT nodename, nodeport FROM pg_dist_node"
+                     + " WHERE groupid <> 0 AND noderole = 'primary' AND isactive ORDER BY nodeport")) {
+            while (rows.next()) {
+                workers.add(new Node(rows.getString(1), rows.getInt(2)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("TWITTER_TEST_CITUS_URL (" + server.url() + ") is not a Citus coordinator: "
+                    + e.getMessage(), e);
+        }
+        Database database = createTestDatabase(server);
+        String name = database.name();
+        for (Node worker : workers) {
+            Database workerServer = new Database("jdbc:postgresql://" + worker.host() + ":" + worker.port() + "/postgres",
+                    server.user(), server.password(), "Citus worker");
+            if (!exists(workerServer, name)) { // citus.enable_create_database_propagation is off
+                execute(workerServer, "CREATE DATABASE " + name);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> execute(workerServer, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")));
+            }
+            execute(workerServer.withDatabase(name), "CREATE EXTENSION IF NOT EXISTS citus");
+        }
+        execute(database, "CREATE EXTENSION IF NOT EXISTS citus");
+        if (!workers.isEmpty()) {
+            java.net.URI address = java.net.URI.create(server.url().substring("jdbc:".length()));
+            execute(database, "SELECT citus_set_coordinator_host('" + address.getHost() + "', " + address.getPort() + ")");
+            for (Node worker : workers) {
+                execute(database, "SELECT citus_add_node('" + worker.host() + "', " + worker.port() + ")");
+            }
+        }
+        System.out.println("TestServices: Citus database " + name + " on " + server.url() + " with "
+                + (workers.isEmpty() ? "the coordinator as its only node" : workers.size() + " workers " + workers));
+        return database;
+    }
+
+    private static boolean exists(Database server, String name) {
+        try (Connection connection = server.connect();
+             var statement = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            statement.setString(1, name);
+            try (var rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not look for database " + name + " on " + server.url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -202,6 +320,11 @@ public final class TestServices {
 
         Database withDatabase(String name) {
             return new Database(url.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password, source);
+        }
+
+        String name() {
+            java.util.regex.Matcher database = java.util.regex.Pattern.compile("//[^/]+/([^/?]+)").matcher(url);
+            return database.find() ? database.group(1) : "postgres";
         }
     }
 

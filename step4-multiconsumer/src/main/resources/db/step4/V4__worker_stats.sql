@@ -1,4 +1,4 @@
--- Step 4 on: how many messages each worker process handled, so GET /workers/status can show the
+-- Step 4: how many messages each worker process handled, so GET /workers/status can show the
 -- distribution even when the workers run as separate processes. A small table on the coordinator
 -- (never distributed): each worker process updates its own row about once a second.
 CREATE TABLE worker_stats (

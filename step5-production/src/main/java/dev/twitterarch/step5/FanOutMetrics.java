@@ -1,4 +1,4 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,9 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.twitterarch.common.id.SnowflakeIds;
+import dev.twitterarch.messaging.AfterCommit;
+import dev.twitterarch.messaging.EventSink;
+import dev.twitterarch.messaging.FeedEvent;
 
 /**
- * The fan-out's own meters (step 5 on), exported at /metrics in Prometheus' text format:
+ * The fan-out's own meters, exported at /metrics in Prometheus' text format:
  * <pre>
  *   twitter_tweets_posted_total           tweets accepted by the API
  *   twitter_feed_rows_written_total       follower feed rows the workers inserted
@@ -46,18 +49,10 @@ public class FanOutMetrics {
 
     /** An event sink that also counts the tweets it is handed. */
     public EventSink countingTweets(EventSink sink) {
-        return new EventSink() {
-            @Override
-            public void emit(FeedEvent event) {
-                sink.emit(event);
-                if (event instanceof FeedEvent.TweetPosted) {
-                    AfterCommit.run(tweetsPosted::increment); // a POST that rolls back posted nothing
-                }
-            }
-
-            @Override
-            public boolean drained() {
-                return sink.drained();
+        return event -> {
+            sink.emit(event);
+            if (event instanceof FeedEvent.TweetPosted) {
+                AfterCommit.run(tweetsPosted::increment); // a POST that rolls back posted nothing
             }
         };
     }

@@ -1,4 +1,4 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +16,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 import dev.twitterarch.common.id.SnowflakeIds;
-import dev.twitterarch.messaging.FollowerBatch.AddToFeeds;
 import dev.twitterarch.messaging.Publisher.Outgoing;
+import dev.twitterarch.messaging.Topology;
+import dev.twitterarch.step4.ConsistentHashWorkers;
+import dev.twitterarch.step5.FollowerBatch.AddToFeeds;
 
 /** How step 5's dispatcher cuts a fan-out into batch messages: pure code, no services. */
 class BatchingDispatcherTest {
@@ -25,8 +27,8 @@ class BatchingDispatcherTest {
     private static final int BUCKETS = 20;
     private static final int BATCH_SIZE = 100;
 
-    private final Topology topology = new Topology("unit");
-    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, topology, BUCKETS, BATCH_SIZE);
+    private final ConsistentHashWorkers workers = new ConsistentHashWorkers(new Topology("unit"), 4);
+    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, workers, BUCKETS, BATCH_SIZE);
 
     private List<Outgoing> batchesOf(List<Long> followers) {
         return dispatcher.batches(followers, (bucket, batch) -> new AddToFeeds(bucket, 7L, 3L, batch));
@@ -49,7 +51,7 @@ class BatchingDispatcherTest {
             assertThat(batch.followerIds()).as("batch of bucket %d", batch.bucket()).isNotEmpty().hasSizeLessThanOrEqualTo(BATCH_SIZE);
             assertThat(batch.followerIds()).as("followers of a batch are all in its bucket")
                     .allSatisfy(follower -> assertThat(dispatcher.bucketOf(follower)).isEqualTo(batch.bucket()));
-            assertThat(message.exchange()).isEqualTo(topology.perFollowerExchange());
+            assertThat(message.exchange()).isEqualTo(workers.exchange());
             assertThat(message.routingKey()).as("routing key is the bucket").isEqualTo(Integer.toString(batch.bucket()));
             assertThat(batch.tweetId()).isEqualTo(7L);
             assertThat(batch.authorId()).isEqualTo(3L);

@@ -1,4 +1,4 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import java.sql.Types;
 import java.util.List;
@@ -6,13 +6,16 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.twitterarch.common.id.SnowflakeIds;
+import dev.twitterarch.messaging.AfterCommit;
+import dev.twitterarch.messaging.EventSink;
+import dev.twitterarch.messaging.FeedEvent;
 import dev.twitterarch.messaging.FeedEvent.Followed;
 import dev.twitterarch.messaging.FeedEvent.TweetDeleted;
 import dev.twitterarch.messaging.FeedEvent.TweetPosted;
 import dev.twitterarch.messaging.FeedEvent.Unfollowed;
 
 /**
- * The transactional outbox (step 5 on): events are rows, written in the same transaction as the
+ * The transactional outbox: events are rows, written in the same transaction as the
  * change they describe, so "the tweet is stored" and "its fan-out will happen" commit together.
  */
 public class Outbox implements EventSink {
@@ -30,44 +33,49 @@ public class Outbox implements EventSink {
         this.ids = ids;
     }
 
+    /** The columns an event fills; the others stay null. */
+    private record Columns(Long tweet, Long author, Long follower, Long followee) {
+    }
+
+    /** One mapping per event, from the event to its row. */
+    private static final FeedEvent.Visitor<Columns> COLUMNS = new FeedEvent.Visitor<>() {
+        @Override
+        public Columns tweetPosted(TweetPosted posted) {
+            return new Columns(posted.tweetId(), posted.authorId(), null, null);
+        }
+
+        @Override
+        public Columns tweetDeleted(TweetDeleted deleted) {
+            return new Columns(deleted.tweetId(), deleted.authorId(), null, null);
+        }
+
+        @Override
+        public Columns followed(Followed followed) {
+            return new Columns(null, null, followed.followerId(), followed.followeeId());
+        }
+
+        @Override
+        public Columns unfollowed(Unfollowed unfollowed) {
+            return new Columns(null, null, unfollowed.followerId(), unfollowed.followeeId());
+        }
+    };
+
     /** Must run inside the transaction of the change it reports. */
     @Override
     public void emit(FeedEvent event) {
-        Long tweet = null;
-        Long author = null;
-        Long follower = null;
-        Long followee = null;
-        if (event instanceof TweetPosted posted) {
-            tweet = posted.tweetId();
-            author = posted.authorId();
-        } else if (event instanceof TweetDeleted deleted) {
-            tweet = deleted.tweetId();
-            author = deleted.authorId();
-        } else if (event instanceof Followed followed) {
-            follower = followed.followerId();
-            followee = followed.followeeId();
-        } else if (event instanceof Unfollowed unfollowed) {
-            follower = unfollowed.followerId();
-            followee = unfollowed.followeeId();
-        }
+        Columns columns = event.accept(COLUMNS);
         jdbc.sql("""
                         INSERT INTO outbox (id, event, tweet_id, author_id, follower_id, followee_id)
                         VALUES (:id, :event, :tweet, :author, :follower, :followee)""")
                 .param("id", ids.next())
                 .param("event", event.getClass().getSimpleName())
-                .param("tweet", tweet, Types.BIGINT)
-                .param("author", author, Types.BIGINT)
-                .param("follower", follower, Types.BIGINT)
-                .param("followee", followee, Types.BIGINT)
+                .param("tweet", columns.tweet(), Types.BIGINT)
+                .param("author", columns.author(), Types.BIGINT)
+                .param("follower", columns.follower(), Types.BIGINT)
+                .param("followee", columns.followee(), Types.BIGINT)
                 .update();
         // wake the relays of this process; relays elsewhere find the row by polling
         AfterCommit.run(() -> onCommit.forEach(Runnable::run));
-    }
-
-    /** Nothing written and not yet published. */
-    @Override
-    public boolean drained() {
-        return backlog() == 0;
     }
 
     /** Called after each commit that added events (a relay uses it to wake up at once). */

@@ -1,7 +1,10 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+
+import dev.twitterarch.messaging.Rabbit;
+import dev.twitterarch.messaging.Topology;
 
 /** Part of readiness: RabbitMQ answers, and the events queue exists (its depth is reported). */
 public class RabbitHealth implements HealthIndicator {

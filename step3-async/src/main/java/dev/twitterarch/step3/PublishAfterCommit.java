@@ -1,13 +1,18 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step3;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.twitterarch.messaging.EventSink;
+import dev.twitterarch.messaging.FeedEvent;
+import dev.twitterarch.messaging.Publisher;
+import dev.twitterarch.messaging.Topology;
 
 /**
  * Steps 3-4: publish each event to the events exchange once the change has committed. Between the
  * commit and the broker's confirm the event lives only in this process's memory: if the process
  * dies there, or RabbitMQ is unreachable, the change stands and its fan-out is lost (logged).
- * Step 5's {@link Outbox} closes that gap.
+ * Step 5's transactional outbox closes that gap.
  */
 public class PublishAfterCommit implements EventSink {
 

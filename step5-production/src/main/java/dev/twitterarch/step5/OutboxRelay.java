@@ -1,4 +1,4 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +11,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.twitterarch.messaging.Publisher;
+import dev.twitterarch.messaging.Topology;
+
 /**
- * Moves outbox rows to RabbitMQ (step 5 on): lock a batch of the oldest rows, publish them, wait
+ * Moves outbox rows to RabbitMQ: lock a batch of the oldest rows, publish them, wait
  * for the broker's confirms, delete them, commit. A crash anywhere in between leaves the rows in
  * the outbox (at worst they are published twice, and the consumers are idempotent). SKIP LOCKED
  * makes several relays, in several processes, safe side by side. The relay wakes at once after a

@@ -1,4 +1,4 @@
-package dev.twitterarch.messaging;
+package dev.twitterarch.step5;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,52 +7,67 @@ import java.util.TreeMap;
 import java.util.function.BiFunction;
 
 import dev.twitterarch.common.follow.FollowerStore;
+import dev.twitterarch.messaging.FeedEvent;
 import dev.twitterarch.messaging.FeedEvent.Followed;
 import dev.twitterarch.messaging.FeedEvent.TweetDeleted;
 import dev.twitterarch.messaging.FeedEvent.TweetPosted;
 import dev.twitterarch.messaging.FeedEvent.Unfollowed;
+import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Publisher.Outgoing;
+import dev.twitterarch.messaging.QueueConsumer;
+import dev.twitterarch.step4.ConsistentHashWorkers;
 
 /**
- * Step 5 on: turns an event into batches of followers, {@code batchSize} at most, each batch from
- * one bucket ({@code follower id mod buckets}), routed by the bucket through the consistent-hash
- * exchange. All batches of one event are confirmed by the broker before the event is acknowledged.
+ * Turns an event into batches of followers, {@code batchSize} at most, each batch from one bucket
+ * (a hash of the follower id, {@link #bucketOf}), routed by the bucket through step 4's
+ * consistent-hash exchange. All batches of one event are confirmed by the broker before the event
+ * is acknowledged.
  */
-public class BatchingDispatcher implements QueueConsumer.Handler {
+public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visitor<List<Outgoing>> {
 
     private final FollowerStore followers;
     private final Publisher publisher;
-    private final Topology topology;
+    private final ConsistentHashWorkers workers;
     private final int buckets;
     private final int batchSize;
 
-    public BatchingDispatcher(FollowerStore followers, Publisher publisher, Topology topology, int buckets, int batchSize) {
+    public BatchingDispatcher(FollowerStore followers, Publisher publisher, ConsistentHashWorkers workers, int buckets,
+                              int batchSize) {
         this.followers = followers;
         this.publisher = publisher;
-        this.topology = topology;
+        this.workers = workers;
         this.buckets = buckets;
         this.batchSize = batchSize;
     }
 
     @Override
     public void handle(Object message) {
-        if (message instanceof TweetPosted posted) {
-            publisher.publish(batches(followers.followersOf(posted.authorId()),
-                    (bucket, batch) -> new FollowerBatch.AddToFeeds(bucket, posted.tweetId(), posted.authorId(), batch)));
-        } else if (message instanceof TweetDeleted deleted) {
-            publisher.publish(batches(followers.followersOf(deleted.authorId()),
-                    (bucket, batch) -> new FollowerBatch.RemoveFromFeeds(bucket, deleted.tweetId(), deleted.authorId(), batch)));
-        } else if (message instanceof Followed followed) {
-            int bucket = bucketOf(followed.followerId());
-            publisher.publish(route(new FollowerBatch.Backfill(bucket, followed.followerId(), followed.followeeId())));
-        } else if (message instanceof Unfollowed unfollowed) {
-            int bucket = bucketOf(unfollowed.followerId());
-            publisher.publish(route(new FollowerBatch.Purge(bucket, unfollowed.followerId(), unfollowed.followeeId())));
-        } else {
-            throw new IllegalArgumentException("the dispatcher expects a feed event, got " + message.getClass().getSimpleName());
-        }
+        publisher.publish(QueueConsumer.Handler.expect(FeedEvent.class, message).accept(this));
     }
 
+    @Override
+    public List<Outgoing> tweetPosted(TweetPosted posted) {
+        return batches(followers.followersOf(posted.authorId()),
+                (bucket, batch) -> new FollowerBatch.AddToFeeds(bucket, posted.tweetId(), posted.authorId(), batch));
+    }
+
+    @Override
+    public List<Outgoing> tweetDeleted(TweetDeleted deleted) {
+        return batches(followers.followersOf(deleted.authorId()),
+                (bucket, batch) -> new FollowerBatch.RemoveFromFeeds(bucket, deleted.tweetId(), deleted.authorId(), batch));
+    }
+
+    @Override
+    public List<Outgoing> followed(Followed followed) {
+        return List.of(route(new FollowerBatch.Backfill(bucketOf(followed.followerId()), followed.followerId(),
+                followed.followeeId())));
+    }
+
+    @Override
+    public List<Outgoing> unfollowed(Unfollowed unfollowed) {
+        return List.of(route(new FollowerBatch.Purge(bucketOf(unfollowed.followerId()), unfollowed.followerId(),
+                unfollowed.followeeId())));
+    }
     /** Groups followers by bucket, then cuts each bucket's list into batches. */
     List<Outgoing> batches(List<Long> followerIds, BiFunction<Integer, List<Long>, FollowerBatch> batch) {
         Map<Integer, List<Long>> byBucket = new TreeMap<>();
@@ -81,6 +96,6 @@ public class BatchingDispatcher implements QueueConsumer.Handler {
     }
 
     private Outgoing route(FollowerBatch message) {
-        return new Outgoing(topology.perFollowerExchange(), Integer.toString(message.bucket()), message);
+        return new Outgoing(workers.exchange(), Integer.toString(message.bucket()), message);
     }
 }
