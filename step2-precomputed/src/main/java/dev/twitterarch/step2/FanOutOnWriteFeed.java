@@ -14,35 +14,42 @@ import dev.twitterarch.common.tweet.Tweet;
  * Push, synchronously: posting a tweet writes one feed_items row per follower (and one for the
  * author) inside the tweet's own transaction, so a read is one index range scan of the reader's
  * own rows. The price moves to the writer: a celebrity's POST now waits for every follower's row,
- * and following someone copies their whole history into your feed.
+ * and following someone copies their whole history into your feed. Each change takes the
+ * {@link AuthorLock} first, so a post and a follow of the same author cannot miss each other.
  */
 @Component
 class FanOutOnWriteFeed implements FeedStrategy {
 
     private final FeedItemStore feedItems;
+    private final AuthorLock lock;
 
-    FanOutOnWriteFeed(FeedItemStore feedItems) {
+    FanOutOnWriteFeed(FeedItemStore feedItems, AuthorLock lock) {
         this.feedItems = feedItems;
+        this.lock = lock;
     }
 
     @Override
     public void tweetPosted(Tweet tweet) {
+        lock.forPosting(tweet.userId());
         feedItems.insertOwn(tweet);
         feedItems.fanOutToFollowers(tweet.userId(), tweet.id());
     }
 
     @Override
     public void tweetDeleted(Tweet tweet) {
+        lock.forPosting(tweet.userId());
         feedItems.purgeTweet(tweet.userId(), tweet.id());
     }
 
     @Override
     public void followed(long followerId, long followeeId) {
+        lock.forFollowing(followeeId);
         feedItems.backfill(followerId, followeeId);
     }
 
     @Override
     public void unfollowed(long followerId, long followeeId) {
+        lock.forFollowing(followeeId);
         feedItems.purgeAuthor(followerId, followeeId);
     }
 
