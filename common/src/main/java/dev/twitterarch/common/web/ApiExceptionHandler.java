@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -41,6 +42,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> apiException(ApiException e, WebRequest request) {
         return problem(e, e.status(), e.getMessage(), Map.of(), request);
+    }
+
+    /**
+     * Tomcat parses the query string (and a form body) lazily, on the first {@code getParameter}, and
+     * throws this when it cannot: more than {@code server.tomcat.max-parameter-count} parameters, or
+     * encoding that {@link QueryParameters} did not catch first. A client mistake, never a 500.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> invalidParameters(InvalidParameterException e, WebRequest request) {
+        HttpStatus known = HttpStatus.resolve(e.getErrorCode());
+        HttpStatus status = known == null || !known.is4xxClientError() ? HttpStatus.BAD_REQUEST : known;
+        String detail = e.getMessage() != null && e.getMessage().startsWith("More than the maximum number")
+                ? "too many parameters: the query string and form body together may hold at most "
+                        + QueryParameters.MAX_PARAMETERS + " (this API reads at most two)"
+                : "the query string or form body is not valid percent-encoded UTF-8";
+        return problem(e, status, detail, Map.of(), request);
     }
 
     @ExceptionHandler(Exception.class)
