@@ -3,6 +3,8 @@ package dev.twitterarch.common.web;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -24,7 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -38,6 +42,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate Object property \"(.*)\"");
+    private static final Pattern NUMBER_LENGTH = Pattern.compile("Number value length \\((\\d+)\\)");
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> apiException(ApiException e, WebRequest request) {
@@ -112,10 +118,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return fieldOf(number) + " is out of range: " + number.getOriginalMessage();
         }
         if (cause instanceof StreamReadException json) {
+            Matcher duplicate = DUPLICATE.matcher(json.getOriginalMessage());
+            if (duplicate.find()) {
+                // which one would count is a guess; the client must say what it means once
+                return "field '" + ActingUserResolver.abbreviate(duplicate.group(1)) + "' is given twice";
+            }
             return "request body is not valid JSON: " + json.getOriginalMessage();
+        }
+        if (cause instanceof StreamConstraintsException limit) {
+            // thrown while the parser reads the token, before any field is bound, so Jackson knows no field name
+            Matcher length = NUMBER_LENGTH.matcher(limit.getOriginalMessage());
+            if (length.find()) {
+                return "a number in the request body has " + length.group(1) + " digits: ids are 64-bit integers";
+            }
+            return "request body exceeds a limit of the JSON parser: " + limit.getOriginalMessage();
+        }
+        if (cause instanceof InvalidFormatException format && format.getTargetType() != null && !format.getPath().isEmpty()) {
+            // a fraction for an id, a number for a text ...: coercion is off (StrictJson)
+            return fieldOf(format) + " must be " + describe(format.getTargetType()) + ", was "
+                    + ActingUserResolver.abbreviate(String.valueOf(format.getValue()));
         }
         if (cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null && !mismatch.getPath().isEmpty()) {
             return fieldOf(mismatch) + " must be " + describe(mismatch.getTargetType());
+        }
+        if (cause instanceof MismatchedInputException trailing && trailing.getOriginalMessage().startsWith("Trailing token")) {
+            return "request body must be one JSON object, and something follows it";
         }
         if (cause instanceof JacksonException json && !json.getPath().isEmpty()) {
             return fieldOf(json) + " is invalid: " + json.getOriginalMessage();
