@@ -35,8 +35,9 @@ class FeedController {
         }
         FeedCursor cursor = FeedCursor.parse(before);
         List<TweetRef> refs = feed.read(user.id(), cursor, limit);
-        if (refs.isEmpty() && cursor == FeedCursor.FIRST) {
-            // only an empty first page costs the existence check; a full page proves the user exists
+        if (refs.isEmpty()) {
+            // only an empty page costs the existence check (a page with entries proves the user exists);
+            // every empty page, not only the first: an unknown user with a cursor is no less unknown
             users.requireExists(user.id(), "user");
         }
         List<TweetView> items = tweets.hydrate(refs);
