@@ -2,6 +2,7 @@ package dev.twitterarch.common.feed;
 
 import java.util.List;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,7 +28,7 @@ class FeedController {
         this.users = users;
     }
 
-    @GetMapping({"/api/feed", "/api/feed/"})
+    @GetMapping(value = {"/api/feed", "/api/feed/"}, produces = MediaType.APPLICATION_JSON_VALUE)
     FeedPage feed(ActingUser user, @RequestParam(defaultValue = "20") int limit,
                   @RequestParam(required = false) String before) {
         if (limit < 1 || limit > MAX_LIMIT) {

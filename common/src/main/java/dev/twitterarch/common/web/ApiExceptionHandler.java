@@ -11,12 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -96,6 +102,76 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String detail = "'" + name + "' must be " + describe(e.getRequiredType()) + ", was '"
                 + ActingUserResolver.abbreviate(String.valueOf(e.getValue())) + "'";
         return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of(), request);
+    }
+
+    /** The Allow header (Spring's, from the path's mappings) stays; the detail says what it allows. */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException e,
+                                                                         HttpHeaders headers, HttpStatusCode status,
+                                                                         WebRequest request) {
+        String allowed = e.getSupportedHttpMethods() == null || e.getSupportedHttpMethods().isEmpty() ? "no method"
+                : String.join(", ", e.getSupportedHttpMethods().stream().map(HttpMethod::name).sorted().toList());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, "method "
+                + ActingUserResolver.abbreviate(e.getMethod()) + " is not allowed here; this path allows " + allowed);
+        return handleExceptionInternal(e, body, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
+    }
+
+    /**
+     * A response this resource cannot give is refused before the handler runs (every mapping declares
+     * what it produces), so a refused POST has stored nothing. An Accept header that is not a list of
+     * media types at all is a malformed request, 400.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException e,
+                                                                      HttpHeaders headers, HttpStatusCode status,
+                                                                      WebRequest request) {
+        String accept = String.join(", ", headerValues(request, HttpHeaders.ACCEPT));
+        try {
+            MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException malformed) {
+            return problem(e, HttpStatus.BAD_REQUEST, "header Accept is not a list of media types: '"
+                    + ActingUserResolver.abbreviate(accept) + "'", Map.of(), request);
+        }
+        return problem(e, HttpStatus.NOT_ACCEPTABLE, "this resource is only available as "
+                + MediaType.toString(e.getSupportedMediaTypes()) + "; header Accept asked for '"
+                + ActingUserResolver.abbreviate(accept) + "'", Map.of(), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        if (e.getContentType() != null) {
+            return super.handleHttpMediaTypeNotSupported(e, headers, status, request);
+        }
+        List<String> contentTypes = headerValues(request, HttpHeaders.CONTENT_TYPE);
+        if (contentTypes.isEmpty()) {
+            return problem(e, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header Content-Type is missing; send application/json",
+                    Map.of(), request);
+        }
+        String contentType = ActingUserResolver.abbreviate(String.join(", ", contentTypes));
+        return problem(e, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header Content-Type is not a media type: '" + contentType
+                + "'; send application/json", Map.of(), request);
+    }
+
+    /**
+     * Every error body is {@code application/problem+json}, whatever the request's Accept header says:
+     * negotiating it would drop the body for a client that asked for XML or sent a malformed Accept.
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+                                                          WebRequest request) {
+        if (body instanceof ProblemDetail) {
+            HttpHeaders withType = HttpHeaders.copyOf(headers);
+            withType.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return new ResponseEntity<>(body, withType, statusCode);
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    private static List<String> headerValues(WebRequest request, String name) {
+        String[] values = request.getHeaderValues(name);
+        return values == null ? List.of() : List.of(values);
     }
 
     /** One invalid field of a request body, in the {@code errors} list of a 400. */
