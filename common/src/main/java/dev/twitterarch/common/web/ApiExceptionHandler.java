@@ -43,6 +43,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * body whose {@code detail} names the field, header, parameter or id at fault. Spring MVC's own
  * exceptions (wrong content type, unknown path, wrong method ...) come through the base class;
  * this class words the ones a client will meet most. Nothing here ever returns a stack trace.
+ * What never reaches a controller is answered in the same form by {@link ProblemErrorController}
+ * (errors the servlet container forwards) and {@link ProblemReportValve} (requests Tomcat refuses).
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
