@@ -2,6 +2,7 @@ package dev.twitterarch.common.feed;
 
 import java.util.List;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,7 +28,7 @@ class FeedController {
         this.users = users;
     }
 
-    @GetMapping({"/api/feed", "/api/feed/"})
+    @GetMapping(value = {"/api/feed", "/api/feed/"}, produces = MediaType.APPLICATION_JSON_VALUE)
     FeedPage feed(ActingUser user, @RequestParam(defaultValue = "20") int limit,
                   @RequestParam(required = false) String before) {
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -35,8 +36,9 @@ class FeedController {
         }
         FeedCursor cursor = FeedCursor.parse(before);
         List<TweetRef> refs = feed.read(user.id(), cursor, limit);
-        if (refs.isEmpty() && cursor == FeedCursor.FIRST) {
-            // only an empty first page costs the existence check; a full page proves the user exists
+        if (refs.isEmpty()) {
+            // only an empty page costs the existence check (a page with entries proves the user exists);
+            // every empty page, not only the first: an unknown user with a cursor is no less unknown
             users.requireExists(user.id(), "user");
         }
         List<TweetView> items = tweets.hydrate(refs);

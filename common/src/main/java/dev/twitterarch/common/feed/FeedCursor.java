@@ -1,6 +1,7 @@
 package dev.twitterarch.common.feed;
 
 import dev.twitterarch.common.web.ApiException;
+import dev.twitterarch.common.web.StrictNumbers;
 
 /**
  * Where a feed page starts: strictly below this tweet id. Tweets posted while a client pages get
@@ -16,13 +17,10 @@ public record FeedCursor(long before) {
         if (value == null) {
             return FIRST;
         }
-        try {
-            long before = Long.parseLong(value);
-            if (before > 0) {
-                return new FeedCursor(before);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        // only the spelling toString() gives out: Long.parseLong alone would also take "+5" and an Arabic-Indic five
+        Long before = StrictNumbers.parseLong(value);
+        if (before != null && before > 0) {
+            return new FeedCursor(before);
         }
         throw ApiException.badRequest("'before' is not a cursor this API gave out: '" + value.substring(0, Math.min(value.length(), 40)) + "'");
     }

@@ -1,6 +1,7 @@
 package dev.twitterarch.common.follow;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,8 +23,11 @@ class FollowController {
         this.follows = follows;
     }
 
-    /** 201 when the follow is new, 200 when it already existed: following twice changes nothing. */
-    @PostMapping("/follow")
+    /**
+     * 201 when the follow is new, 200 when it already existed: following twice changes nothing.
+     * Consumes and produces are declared, so a 406 or 415 has followed no one.
+     */
+    @PostMapping(value = "/follow", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Follow> follow(ActingUser user, @Valid @RequestBody FollowRequest request) {
         Follow follow = follows.follow(user.id(), request.followeeId());
         return ResponseEntity.status(follow.created() ? HttpStatus.CREATED : HttpStatus.OK).body(follow);

@@ -53,6 +53,9 @@ class FollowService {
                 .param("follower", followerId)
                 .update();
         if (deleted == 0) {
+            // the existence checks cost only on this path; they tell an unknown id from a missing follow
+            users.requireExists(followerId, "user");
+            users.requireExists(followeeId, "followee");
             throw ApiException.notFound("user " + followerId + " does not follow user " + followeeId);
         }
         jdbc.sql("DELETE FROM following WHERE user_id = :follower AND followee_id = :followee")

@@ -1,7 +1,7 @@
 package dev.twitterarch.common.tweet;
 
-import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
-record PostTweetRequest(@NotNull @NotBlank(message = "must not be empty") @TweetText String content) {
+/** {@link TweetText} decides what empty means (not {@code @NotBlank}, which lets no-break spaces through). */
+record PostTweetRequest(@NotNull @TweetText String content) {
 }

@@ -1,5 +1,6 @@
 package dev.twitterarch.common.tweet;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,6 +15,10 @@ import dev.twitterarch.common.web.ActingUser;
 import dev.twitterarch.common.web.ApiException;
 import jakarta.validation.Valid;
 
+/**
+ * Every mapping says what it consumes and produces, so a request whose body or Accept header does
+ * not fit is refused before the handler runs: a POST answered 406 or 415 has stored nothing.
+ */
 @RestController
 @RequestMapping("/api/tweets")
 class TweetController {
@@ -26,14 +31,14 @@ class TweetController {
         this.tweets = tweets;
     }
 
-    @PostMapping({"", "/"})
+    @PostMapping(value = {"", "/"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Tweet> post(ActingUser user, @Valid @RequestBody PostTweetRequest request) {
         Tweet tweet = service.post(user.id(), request.content());
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/tweets/{id}").build(tweet.id());
         return ResponseEntity.created(location).body(tweet);
     }
 
-    @GetMapping("/{id}")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     TweetView get(@PathVariable long id) {
         return tweets.find(id).orElseThrow(() -> ApiException.notFound("tweet " + id + " not found"));
     }

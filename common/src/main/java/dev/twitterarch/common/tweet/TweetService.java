@@ -34,9 +34,17 @@ class TweetService {
 
     @Transactional
     public void delete(long actingUserId, long tweetId) {
-        Tweet deleted = tweets.deleteOwn(actingUserId, tweetId).orElseThrow(() -> tweets.find(tweetId).isPresent()
-                ? ApiException.forbidden("tweet " + tweetId + " belongs to another user; only its author may delete it")
-                : ApiException.notFound("tweet " + tweetId + " not found"));
+        Tweet deleted = tweets.deleteOwn(actingUserId, tweetId).orElseThrow(() -> refusal(actingUserId, tweetId));
         feed.tweetDeleted(deleted);
+    }
+
+    /** Why a delete removed nothing; an unknown acting user is told so first, as every other endpoint tells them. */
+    private ApiException refusal(long actingUserId, long tweetId) {
+        if (!users.exists(actingUserId)) {
+            return ApiException.notFound("user " + actingUserId + " not found");
+        }
+        return tweets.find(tweetId).isPresent()
+                ? ApiException.forbidden("tweet " + tweetId + " belongs to another user; only its author may delete it")
+                : ApiException.notFound("tweet " + tweetId + " not found");
     }
 }

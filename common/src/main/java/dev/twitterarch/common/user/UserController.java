@@ -1,5 +1,6 @@
 package dev.twitterarch.common.user;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -12,6 +13,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import dev.twitterarch.common.web.ApiException;
 import jakarta.validation.Valid;
 
+/** As {@code TweetController}: consumes and produces are declared, so a 406 or 415 has created no user. */
 @RestController
 @RequestMapping("/api/users")
 class UserController {
@@ -22,7 +24,7 @@ class UserController {
         this.users = users;
     }
 
-    @PostMapping({"", "/"})
+    @PostMapping(value = {"", "/"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UserProfile> create(@Valid @RequestBody CreateUserRequest request) {
         User user = users.create(request.username(), request.email());
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/users/{id}").build(user.id());
@@ -30,7 +32,7 @@ class UserController {
                 .body(new UserProfile(user.id(), user.username(), user.email(), user.createdAt(), 0, 0));
     }
 
-    @GetMapping("/{id}")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     UserProfile get(@PathVariable long id) {
         return users.profile(id).orElseThrow(() -> ApiException.notFound("user " + id + " not found"));
     }

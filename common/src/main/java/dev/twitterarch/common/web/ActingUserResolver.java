@@ -28,15 +28,19 @@ class ActingUserResolver implements HandlerMethodArgumentResolver, WebMvcConfigu
     @Override
     public ActingUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
                                       NativeWebRequest request, WebDataBinderFactory binderFactory) {
-        String value = request.getHeader(HEADER);
+        String[] values = request.getHeaderValues(HEADER);
+        if (values != null && values.length > 1) {
+            // two acting users are a contradiction; taking the first would let a proxy's header be overridden
+            throw ApiException.badRequest("header " + HEADER + " is given " + values.length
+                    + " times; a request acts as one user, so give it once");
+        }
+        String value = values == null ? null : values[0];
         if (value == null || value.isBlank()) {
             throw ApiException.unauthorized("header " + HEADER + " is required: the id of the acting user");
         }
-        long id;
-        try {
-            id = Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("header " + HEADER + " must be a user id (a positive 64-bit integer), was '"
+        Long id = StrictNumbers.parseLong(value.strip());
+        if (id == null) {
+            throw ApiException.badRequest("header " + HEADER + " must be a user id (a positive 64-bit integer in decimal digits), was '"
                     + abbreviate(value) + "'");
         }
         if (id <= 0) {

@@ -2,6 +2,7 @@ package dev.twitterarch.common.web;
 
 import java.util.Map;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -15,7 +16,7 @@ class PingController {
 
     private static final Map<String, String> PONG = Map.of("status", "ok");
 
-    @GetMapping("/ping")
+    @GetMapping(value = "/ping", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> ping() {
         return PONG;
     }

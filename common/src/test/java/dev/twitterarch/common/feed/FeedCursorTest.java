@@ -19,7 +19,7 @@ class FeedCursorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "0", "-1", "1.0", "99999999999999999999", " 12"})
+    @ValueSource(strings = {"", "abc", "0", "-1", "1.0", "99999999999999999999", " 12", "+12", "0x1F", "\u0661\u0662"})
     void refusesAnythingElse(String value) {
         assertThatThrownBy(() -> FeedCursor.parse(value)).isInstanceOf(ApiException.class).hasMessageContaining("before");
     }

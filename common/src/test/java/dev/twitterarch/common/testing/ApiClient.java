@@ -28,9 +28,16 @@ public final class ApiClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final int port;
 
     public ApiClient(int port) {
         this.base = "http://localhost:" + port;
+        this.port = port;
+    }
+
+    /** The request exactly as written, over a plain socket (see {@link RawHttp}). */
+    RawHttp.Reply raw(String request) {
+        return RawHttp.send(port, request);
     }
 
     public record Response(int status, String contentType, String body) {

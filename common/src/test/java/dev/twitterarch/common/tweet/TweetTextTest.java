@@ -26,4 +26,21 @@ class TweetTextTest {
         assertThat(problem("end \uD83D")).contains("surrogate");
         assertThat(problem("pair \uD83D\uDE00 fine")).isNull();
     }
+
+    @Test
+    void emptyMeansNothingVisibleByUnicodesRules() {
+        for (String blank : new String[] {"", " \t\n", "\u00a0", "\u2003\u2009", "\u3000", "\u200b", "\u200d\ufeff", "\u3164", "\u2800"}) {
+            assertThat(problem(blank)).as("'%s'", blank).contains("empty");
+        }
+        assertThat(problem("\u00a0x\u00a0")).isNull();
+        assertThat(problem("\uD83D\uDC68\u200D\uD83D\uDC69")).isNull(); // an emoji sequence joined by U+200D
+    }
+
+    @Test
+    void refusesControlCharactersButTabsAndLineBreaks() {
+        assertThat(problem("a\u0007b")).contains("U+0007", "index 1");
+        assertThat(problem("\u0085")).contains("U+0085");
+        assertThat(problem("\u001b[31mred")).contains("U+001B");
+        assertThat(problem("line\r\nnext\ttab")).isNull();
+    }
 }
