@@ -73,8 +73,8 @@ public final class TestServices {
         registry.add("spring.datasource.password", () -> database.get().password());
     }
 
-    /** Redis keyspace of the tests (the demos use 0); emptied when first resolved. */
-    public static final int TEST_REDIS_DATABASE = 9;
+    /** Redis keyspace of the tests (the demos use 0; TWITTER_TEST_REDIS_DATABASE picks another); emptied when first resolved. */
+    public static final int TEST_REDIS_DATABASE = Integer.parseInt(env("TWITTER_TEST_REDIS_DATABASE", "9"));
 
     public record Cache(String host, int port, String source) {
     }
