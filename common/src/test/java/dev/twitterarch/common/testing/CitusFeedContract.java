@@ -11,8 +11,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
  * The same contract, with the step's database on a real Citus cluster ({@link TestServices#citus()}):
@@ -21,11 +23,20 @@ import org.springframework.test.context.DynamicPropertySource;
  * no Citus coordinator is given and no Docker engine can start one. One empty subclass per step.
  */
 @ExtendWith(CitusFeedContract.CitusAvailable.class)
+@Import(CitusFeedContract.CitusDatabase.class)
 public abstract class CitusFeedContract extends FeedContract {
 
-    @DynamicPropertySource
-    static void citus(DynamicPropertyRegistry registry) {
-        TestServices.registerDatabase(registry, TestServices::citus);
+    /**
+     * Registered after {@link FeedContract}'s services, so the datasource keys point at Citus (a
+     * second {@code @DynamicPropertySource} method would be applied before the superclass's).
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class CitusDatabase {
+
+        @Bean
+        static DynamicPropertyRegistrar citusDatabase() {
+            return registry -> TestServices.registerDatabase(registry, TestServices::citus);
+        }
     }
 
     @Autowired
