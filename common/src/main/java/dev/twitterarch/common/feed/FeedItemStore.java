@@ -86,8 +86,16 @@ public class FeedItemStore {
     /**
      * A new follow brings all the followee's existing tweets into the follower's feed, if the follow
      * still exists when this runs: a queued or retried backfill must not outlive a later unfollow.
+     * It first drops the followee's rows from that feed, so that afterwards the feed holds exactly
+     * the followee's current tweets: a row of a tweet deleted while the follower was between an
+     * unfollow and this follow (the delete's fan-out missed them, and the unfollow's purge was
+     * skipped because they follow again) goes too. Both statements touch the follower's shard only.
      */
     public int backfill(long followerId, long followeeId) {
+        jdbc.sql("DELETE FROM feed_items WHERE user_id = :follower AND author_id = :followee")
+                .param("follower", followerId)
+                .param("followee", followeeId)
+                .update();
         return jdbc.sql("""
                         INSERT INTO feed_items (user_id, tweet_id, author_id)
                         SELECT f.follower_id, t.id, t.user_id
