@@ -330,7 +330,7 @@ demo_services() {
     local services=() log="$DEMO_ROOT/$module/target/demo-services.log"
     for s in "${missing[@]}"; do
         case $s in
-            postgres) services+=(coordinator worker1 worker2) ;;
+            postgres) services+=(coordinator worker1 worker2 citus-register) ;; # healthy once the workers are registered
             *) services+=("$s") ;;
         esac
     done
@@ -339,12 +339,6 @@ demo_services() {
     if ! (cd "$DEMO_ROOT" && _demo_compose up -d --wait "${services[@]}") >"$log" 2>&1; then
         _demo_log_tail "$log"
         demo_fail "docker compose up -d --wait ${services[*]} failed (see above)"
-    fi
-    if [[ " ${missing[*]} " == *" postgres "* ]]; then
-        # the one-shot job that registers the Citus workers (idempotent); run, not up --wait, which
-        # would count its normal exit as a failure
-        (cd "$DEMO_ROOT" && _demo_compose run --rm -T citus-register) >>"$log" 2>&1 \
-            || { _demo_log_tail "$log"; demo_fail "registering the Citus workers failed (docker compose run --rm citus-register)"; }
     fi
     local deadline=$((SECONDS + DEMO_START_TIMEOUT))
     for s in "${missing[@]}"; do

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Registers the two Citus workers with the coordinator. Run once by the `citus-register`
-# service in docker-compose.yml after all three nodes are healthy; safe to run again.
+# Registers the two Citus workers with the coordinator. Run by the `citus-register` service in
+# docker-compose.yml after all three nodes are healthy; safe to run again. It then stays up, so the
+# service's healthcheck (the workers are active) is what `docker compose up --wait` waits for.
 #
 # Citus does not discover workers by itself: the coordinator keeps its list of nodes in the
 # pg_dist_node table, and create_distributed_table() spreads shards over the nodes listed there.
@@ -41,3 +42,7 @@ done
 echo "citus-register: nodes known to the coordinator:"
 psql -c "SELECT nodeid, nodename, nodeport, noderole, isactive, shouldhaveshards
          FROM pg_dist_node ORDER BY nodeid;"
+
+# stay up for the healthcheck; a TERM (docker compose down) ends at once
+trap 'exit 0' TERM INT
+while :; do sleep 3600 & wait $!; done

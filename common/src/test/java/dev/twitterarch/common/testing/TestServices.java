@@ -288,6 +288,13 @@ public final class TestServices {
         return database;
     }
 
+    /** A fresh database on the Citus coordinator with the extension but no worker registered in it. */
+    public static Database citusWithoutWorkers() {
+        Database database = createTestDatabase(resolveCitusServer());
+        execute(database, "CREATE EXTENSION IF NOT EXISTS citus");
+        return database;
+    }
+
     private static boolean exists(Database server, String name) {
         try (Connection connection = server.connect();
              var statement = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
