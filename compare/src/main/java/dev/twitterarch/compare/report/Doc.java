@@ -27,7 +27,8 @@ final class Doc {
     record Table(List<String> header, List<List<String>> rows) implements Block {
     }
 
-    private record Chart(String svg) implements Block {
+    /** A chart's HTML, one line. */
+    private record Chart(String html) implements Block {
     }
 
     private record Bullets(List<String> items) implements Block {
@@ -60,8 +61,8 @@ final class Doc {
     }
 
     /** HTML only: Markdown readers get the tables the charts are drawn from. */
-    Doc chart(String svg) {
-        blocks.add(new Chart(svg));
+    Doc chart(String html) {
+        blocks.add(new Chart(html));
         return this;
     }
 
@@ -81,10 +82,10 @@ final class Doc {
                 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;vertical-align:top}
                 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
                 code{background:#f3f3f3;padding:0 .2em}
-                .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee;background:#fff}
+                .charts{display:flex;flex-wrap:wrap;gap:12px}.charts canvas{border:1px solid #eee;background:#fff}
                 </style></head><body>
-                %s</body></html>
-                """.formatted(Svg.escape(title), RENDERER.render(PARSER.parse(markdown(true))));
+                %s%s</body></html>
+                """.formatted(Charts.escape(title), RENDERER.render(PARSER.parse(markdown(true))), Charts.script());
     }
 
     private String markdown(boolean withCharts) {
@@ -106,10 +107,10 @@ final class Doc {
                 }
                 md.append('\n');
             } else if (block instanceof Chart c && withCharts) {
-                // consecutive charts share one row; an HTML block ends at a blank line, so it holds none
+                // consecutive charts share one row, one line: an HTML block in Markdown ends at a blank line
                 boolean first = i == 0 || !(blocks.get(i - 1) instanceof Chart);
                 boolean last = i == blocks.size() - 1 || !(blocks.get(i + 1) instanceof Chart);
-                md.append(first ? "<div class=\"charts\">" : "").append(c.svg().replace("\n", ""))
+                md.append(first ? "<div class=\"charts\">" : "").append(c.html())
                         .append(last ? "</div>\n\n" : "");
             }
         }

@@ -29,7 +29,7 @@ import dev.twitterarch.compare.results.SimulationResults.Window;
 /**
  * Reads a run's measurements (compare/target/run: each simulation's {@link SimulationResults}, plus
  * the records compare.sh and the seeder wrote) and writes the side-by-side report: report.md and a
- * self-contained index.html with inline SVG charts, linking every step's Gatling report.
+ * self-contained index.html with the same tables and charts, linking every step's Gatling report.
  */
 public final class ReportWriter {
 
@@ -115,7 +115,7 @@ public final class ReportWriter {
                                 + "p99 < %,d ms.",
                         knobs.stages().stream().map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse(""), knobs.stageSeconds(),
                         knobs.warmupSeconds(), knobs.writePosts(), knobs.lagPosts(), facts.lagSample().size(),
-                        Svg.number(knobs.maxErrorPercent()), knobs.maxP99Millis())));
+                        number(knobs.maxErrorPercent()), knobs.maxP99Millis())));
     }
 
     private void summary(Doc doc) {
@@ -137,7 +137,7 @@ public final class ReportWriter {
             }
             RequestStats celeb = s.results.request(RequestName.postByAuthorWith(facts.celebrityFollowers()));
             rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, read.p50()), ms(readTop, readTop.p99()),
-                    best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", Svg.number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
+                    best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
                     ms(celeb, celeb.p50()), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?")));
         }
         doc.table(List.of("step", "what changes", "read p50 @" + mid + " users (ms)", "read p99 @" + top + " users (ms)",
@@ -154,12 +154,12 @@ public final class ReportWriter {
         doc.paragraph("Measured in this run, on " + runRecord(ceiling).getOrDefault("on", "?") + ": **HTTP**: the same stages against "
                 + "`GET /ping`, which does no work (Tomcat, Spring MVC and JSON only); **storage**: the celebrity's "
                 + storage.getOrDefault("rows", "?") + " fan-out rows as one raw `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into "
-                + "feed_items, committed (best of 5, then deleted): **" + Svg.number(dbl(storage, "rowsPerSecond")) + " rows/s** ("
-                + Svg.number(dbl(storage, "bestMicros") / 1000.0) + " ms).");
+                + "feed_items, committed (best of 5, then deleted): **" + number(dbl(storage, "rowsPerSecond")) + " rows/s** ("
+                + number(dbl(storage, "bestMicros") / 1000.0) + " ms).");
         List<List<String>> rows = new ArrayList<>();
         for (int stage : knobs.stages()) {
             RequestStats r = ping.request(RequestName.ping(stage));
-            rows.add(List.of(stage + " users", Svg.number(pingRps(stage)), ms(r, r.p50()), ms(r, r.p95()), ms(r, r.p99()), errors(r)));
+            rows.add(List.of(stage + " users", number(pingRps(stage)), ms(r, r.p50()), ms(r, r.p95()), ms(r, r.p99()), errors(r)));
         }
         doc.table(List.of("GET /ping", "requests/s", "p50 (ms)", "p95 (ms)", "p99 (ms)", "errors"), rows);
     }
@@ -193,7 +193,7 @@ public final class ReportWriter {
                     values[1][i] = msOrNaN(r, r.p95());
                     values[2][i] = msOrNaN(r, r.p99());
                 }
-                doc.chart(Svg.bars((reads ? "Read" : "Post") + " latency @" + stage + " users", "ms",
+                doc.chart(Charts.bars((reads ? "Read" : "Post") + " latency @" + stage + " users", "ms",
                         steps.stream().map(s -> "step " + s.step).toList(), List.of("p50", "p95", "p99"), values, true));
             }
         }
@@ -208,7 +208,7 @@ public final class ReportWriter {
                 int stage = knobs.stages().get(j);
                 double[] t = s.stageThroughput(stage);
                 chart[i][j] = t[0] + t[1];
-                row.add(t[0] + t[1] == 0 ? "-" : String.format(Locale.ROOT, "%s + %s (%s); %s", Svg.number(t[0]), Svg.number(t[1]),
+                row.add(t[0] + t[1] == 0 ? "-" : String.format(Locale.ROOT, "%s + %s (%s); %s", number(t[0]), number(t[1]),
                         percent(t[0], pingRps(stage)), errors(s.results.request(RequestName.readFeed(stage)), s.results.request(RequestName.postTweet(stage)))));
             }
             rows.add(row);
@@ -216,7 +216,7 @@ public final class ReportWriter {
         List<String> pingRow = new ArrayList<>(List.of("ceiling: GET /ping"));
         for (int j = 0; j < knobs.stages().size(); j++) {
             chart[steps.size()][j] = pingRps(knobs.stages().get(j));
-            pingRow.add(Svg.number(pingRps(knobs.stages().get(j))));
+            pingRow.add(number(pingRps(knobs.stages().get(j))));
         }
         rows.add(pingRow);
         List<String> header = new ArrayList<>(List.of("reads/s + posts/s (reads as % of /ping); errors"));
@@ -224,7 +224,7 @@ public final class ReportWriter {
         doc.table(header, rows);
         List<String> series = new ArrayList<>(steps.stream().map(s -> "step " + s.step).toList());
         series.add("/ping");
-        doc.chart(Svg.bars("Throughput per stage (reads + posts)", "requests/s", stageHeaders, series, chart, true));
+        doc.chart(Charts.bars("Throughput per stage (reads + posts)", "requests/s", stageHeaders, series, chart, true));
 
         steps.stream().filter(s -> s.step == 6).findFirst().ifPresent(s -> cacheByStage(doc, s));
 
@@ -250,11 +250,11 @@ public final class ReportWriter {
             CacheStats after = s.results.cache().get(i).stats();
             double hits = after.hits() - before.hits();
             double misses = after.misses() - before.misses();
-            rows.add(List.of(s.results.cache().get(i).afterUsers() + " users", Svg.number(hits), Svg.number(misses),
+            rows.add(List.of(s.results.cache().get(i).afterUsers() + " users", number(hits), number(misses),
                     percent(hits, hits + misses),
-                    after.cachedFeeds() != null ? Svg.number(after.cachedFeeds()) : "- (not reported)",
-                    Svg.number(after.redisFailures() - before.redisFailures()) + " / "
-                            + Svg.number(after.redisCallsSkipped() - before.redisCallsSkipped())));
+                    after.cachedFeeds() != null ? number(after.cachedFeeds()) : "- (not reported)",
+                    number(after.redisFailures() - before.redisFailures()) + " / "
+                            + number(after.redisCallsSkipped() - before.redisCallsSkipped())));
         }
         doc.paragraph("Step 6's cache during the stages (`GET /cache/stats` before the first stage and after each). Its Redis "
                 + "database was flushed before the step started, so every user's first read is a miss that loads the list "
@@ -294,7 +294,7 @@ public final class ReportWriter {
         List<String> drainHeader = new ArrayList<>(List.of("fan-out still running after the last POST (s)"));
         drainHeader.addAll(header.subList(1, header.size()));
         doc.table(drainHeader, drains);
-        doc.chart(Svg.lines("POST p50 against the author's follower count", "ms",
+        doc.chart(Charts.lines("POST p50 against the author's follower count", "ms",
                 authors.stream().map(a -> a.followers() + " followers").toList(),
                 steps.stream().map(s -> "step " + s.step).toList(), chart, true));
     }
@@ -308,7 +308,7 @@ public final class ReportWriter {
                 + "the first and of the last of " + facts.lagSample().size() + " sampled followers shows the tweet (each polled through "
                 + "the API by a user of its own, every 50 ms), and until PostgreSQL holds the row of every follower (steps 2-6). Median and worst of the posts. The fan-out rate is all "
                 + "follower rows over the second time, and is given as a fraction of the storage ceiling ("
-                + Svg.number(storageRate) + " rows/s).");
+                + number(storageRate) + " rows/s).");
         List<List<String>> rows = new ArrayList<>();
         double[][] chart = new double[3][steps.size()];
         for (int i = 0; i < steps.size(); i++) {
@@ -325,13 +325,13 @@ public final class ReportWriter {
             chart[2][i] = db.length == 0 ? Double.NaN : median(db);
             rows.add(List.of(s.title(), medianMax(post), medianMax(first), medianMax(api),
                     s.step == 1 ? "- (no rows: read-time JOIN)" : medianMax(db),
-                    Double.isNaN(rate) ? "-" : Svg.number(rate), Double.isNaN(rate) ? "-" : percent(rate, storageRate),
+                    Double.isNaN(rate) ? "-" : number(rate), Double.isNaN(rate) ? "-" : percent(rate, storageRate),
                     s.metricsLag(), incomplete == 0 ? String.valueOf(lags.size()) : lags.size() + " (" + incomplete + " timed out)"));
         }
         doc.table(List.of("step", "POST (ms)", "first sampled follower sees it (ms)", "last sampled follower sees it (ms)",
                 "all follower rows in feed_items (ms)",
                 "fan-out rows/s", "% of storage ceiling", "twitter_fanout_lag_seconds (steps 5-6)", "posts"), rows);
-        doc.chart(Svg.bars("Celebrity post: POST and fan-out lag (median)", "ms", steps.stream().map(s -> "step " + s.step).toList(),
+        doc.chart(Charts.bars("Celebrity post: POST and fan-out lag (median)", "ms", steps.stream().map(s -> "step " + s.step).toList(),
                 List.of("POST", "last sampled follower sees it", "all rows in feed_items"), chart, true));
         doc.paragraph("Medians are shown as `median (max)`. The /metrics column is the histogram's change over these posts: batches "
                 + "committed, their mean lag and the bucket that holds the 99th percentile (Prometheus resolution).");
@@ -390,7 +390,7 @@ public final class ReportWriter {
     }
 
     static String ms(RequestStats r, int millis) {
-        return r.ok() == 0 ? "-" : Svg.number(millis);
+        return r.ok() == 0 ? "-" : number(millis);
     }
 
     static String errors(RequestStats... stats) {
@@ -408,6 +408,13 @@ public final class ReportWriter {
 
     static String errorsSuffix(RequestStats r) {
         return r.ko() == 0 ? "" : String.format(Locale.ROOT, " (**%,d errors**)", r.ko());
+    }
+
+    static String number(double v) {
+        if (v >= 100 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
     }
 
     static String percent(double part, double whole) {
@@ -433,7 +440,7 @@ public final class ReportWriter {
     }
 
     static String medianMax(double[] sorted) {
-        return sorted.length == 0 ? "-" : Svg.number(median(sorted)) + " (" + Svg.number(sorted[sorted.length - 1]) + ")";
+        return sorted.length == 0 ? "-" : number(median(sorted)) + " (" + number(sorted[sorted.length - 1]) + ")";
     }
 
     private static Properties properties(Path file) throws IOException {
@@ -485,10 +492,10 @@ public final class ReportWriter {
         String lagSummary() {
             if (step == 1) {
                 double[] api = sorted(results.lags(), Lag::lastSeenMillis);
-                return api.length == 0 ? "-" : "- (seen after " + Svg.number(median(api)) + ")";
+                return api.length == 0 ? "-" : "- (seen after " + number(median(api)) + ")";
             }
             double[] db = sorted(results.lags(), Lag::allRowsMillis);
-            return db.length == 0 ? "-" : Svg.number(median(db));
+            return db.length == 0 ? "-" : number(median(db));
         }
 
         String metricsLag() {
@@ -503,8 +510,8 @@ public final class ReportWriter {
                 if (h.count() == 0) {
                     return "no batches recorded";
                 }
-                return String.format(Locale.ROOT, "%.0f batches, mean %s ms, p99 <= %s ms", h.count(), Svg.number(h.mean() * 1000),
-                        Svg.number(h.quantileUpperBound(0.99) * 1000));
+                return String.format(Locale.ROOT, "%.0f batches, mean %s ms, p99 <= %s ms", h.count(), number(h.mean() * 1000),
+                        number(h.quantileUpperBound(0.99) * 1000));
             } catch (IOException e) {
                 return "unreadable: " + e.getMessage();
             }
@@ -519,7 +526,7 @@ public final class ReportWriter {
             try {
                 JsonNode json = new ObjectMapper().readTree(file.toFile());
                 List<String> numbers = json.properties().stream().filter(e -> e.getValue().isNumber())
-                        .map(e -> e.getKey().replace('_', ' ') + " " + Svg.number(e.getValue().doubleValue())).toList();
+                        .map(e -> e.getKey().replace('_', ' ') + " " + number(e.getValue().doubleValue())).toList();
                 return numbers.isEmpty() ? Files.readString(file).strip() : String.join(", ", numbers);
             } catch (IOException e) {
                 return "unreadable: " + e.getMessage();

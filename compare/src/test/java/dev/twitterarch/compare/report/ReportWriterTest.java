@@ -66,8 +66,8 @@ class ReportWriterTest {
                     "| 2 step2-precomputed | - | 14 / 16 |")) { // write cost: only the celebrity posted
                 assertTrue(md.contains(expected), "report.md lacks: " + expected);
             }
-            assertTrue(html.contains("<svg") && html.contains("<table>") && html.contains("href=\"gatling/step1/index.html\""));
-            assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("<link"),
+            assertTrue(html.contains("<canvas") && html.contains("<table>") && html.contains("href=\"gatling/step1/index.html\""));
+            assertFalse(html.contains("<script src") || html.contains("src=\"http") || html.contains("<link"),
                     "the page must work offline: nothing fetched");
         } finally {
             System.clearProperty("compare.workDir");
