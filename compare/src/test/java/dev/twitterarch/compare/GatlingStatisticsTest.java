@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -28,8 +26,7 @@ import dev.twitterarch.compare.results.SimulationResults;
 import dev.twitterarch.compare.results.SimulationResults.RequestStats;
 
 /**
- * A real Gatling run, started as compare.sh starts one, of a small simulation against an HTTP server
- * on 127.0.0.1: what the simulation hands the report are Gatling's own statistics of it, under the
+ * A real Gatling run of a small simulation against an HTTP server on 127.0.0.1: what the simulation hands the report are Gatling's own statistics of it, under the
  * simulation's request names.
  */
 class GatlingStatisticsTest {
@@ -49,14 +46,8 @@ class GatlingStatisticsTest {
         server.createContext("/api/tweets/", exchange -> answer(exchange, posts.incrementAndGet() % 2 == 0 ? 201 : 500, "{\"id\":1}"));
         server.start();
         try {
-            Process gatling = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "-Dcompare.workDir=" + dir.resolve("run"), "-Dcompare.baseUrl=http://127.0.0.1:" + server.getAddress().getPort(),
-                    "io.gatling.app.Gatling", "--simulation", Probe.class.getName(), "--results-folder", dir.resolve("gatling").toString(),
-                    "--no-reports")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("gatling.log").toFile()).start();
-            assertTrue(gatling.waitFor(120, TimeUnit.SECONDS), "Gatling did not finish within 2 minutes");
-            assertEquals(0, gatling.exitValue(), () -> "Gatling failed: " + read(dir.resolve("gatling.log")));
+            GatlingRun run = GatlingRun.of(Probe.class, dir, "-Dcompare.baseUrl=http://127.0.0.1:" + server.getAddress().getPort());
+            assertEquals(0, run.exitCode, run.log);
         } finally {
             server.stop(0);
         }
@@ -93,7 +84,7 @@ class GatlingStatisticsTest {
         }
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    static void answer(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
@@ -101,7 +92,7 @@ class GatlingStatisticsTest {
         exchange.close();
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -109,11 +100,4 @@ class GatlingStatisticsTest {
         }
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
 }
