@@ -21,6 +21,7 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 
 import dev.twitterarch.compare.dataset.DataSetFacts;
+import dev.twitterarch.compare.dataset.SnowflakeLayout;
 import dev.twitterarch.compare.results.RequestName;
 import dev.twitterarch.compare.results.SimulationResults.CacheStats;
 import dev.twitterarch.compare.results.SimulationResults.Lag;
@@ -75,7 +76,9 @@ public class StepSimulation extends Simulation {
                 .protocols(protocol(Knobs.text("baseUrl", "http://127.0.0.1:800" + step)))
                 .assertions(
                         global().failedRequests().percent().lte(knobs.maxErrorPercent()),
-                        global().responseTime().percentile(99.0).lt(knobs.maxP99Millis()));
+                        global().responseTime().percentile(99.0).lt(knobs.maxP99Millis()),
+                        // each is a fan-out lag measured, and checks the id layout
+                        details(RequestName.CELEBRITY_POST.label()).failedRequests().count().is(0L));
     }
 
     /** Step 6: its cache's hits and misses so far (cumulative), so the report can tell them per stage; 0: before the first. */
@@ -120,11 +123,15 @@ public class StepSimulation extends Simulation {
         LagProbe probe = new LagProbe(facts.lagSample(),
                 knobs.lagPosts() * (long) (knobs.lagTimeoutSeconds() + knobs.settleTimeoutSeconds()) + 120);
 
-        ChainBuilder onePost = exec(session -> session.set("t0", probe.begin().startNanos))
+        ChainBuilder onePost = exec(session -> session.set("t0", probe.begin().startNanos).set("t0Millis", System.currentTimeMillis()))
                 .exec(post(RequestName.CELEBRITY_POST, Long.toString(celebrity), "compare: fan-out lag").check(
                         responseTimeInMillis().saveAs("rt"), // first: saved even if a later check fails
                         status().is(201),
-                        jsonPath("$.id").ofLong().saveAs("tweetId")))
+                        jsonPath("$.id").ofLong().saveAs("tweetId"),
+                        // compare's copy of the id layout still matches the step's (see SnowflakeLayout)
+                        jsonPath("$.id").ofLong()
+                                .transformWithSession((id, session) -> SnowflakeLayout.madeBetween(id, session.getLong("t0Millis"), System.currentTimeMillis()))
+                                .is(true).name("the tweet's id, read in compare's SnowflakeLayout, tells the time of its POST")))
                 .exec(session -> {
                     probe.current().posted();
                     CompletableFuture<Long> rows = progress == null || !session.contains("tweetId")

@@ -2,6 +2,7 @@ package dev.twitterarch.compare;
 
 import static dev.twitterarch.compare.GatlingStatisticsTest.answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +45,15 @@ class StepSimulationTest {
         assertEquals(1, results.lags().size());
         assertTrue(results.lags().get(0).complete(), "the sampled follower saw the post: " + results.lags());
         assertNull(results.afterMixedTraffic(), "step 1: nothing to wait for");
+    }
+
+    /** The check that keeps compare's copy of the id layout honest (see SnowflakeLayout). */
+    @Test
+    void aStepWhoseIdsAreMadeInAnotherLayoutFailsTheRun(@TempDir Path dir) throws Exception {
+        GatlingRun run = run(dir, millis -> SnowflakeLayout.id(millis, 0, 0) << 2, "-Dcompare.maxErrorPercent=100");
+        assertNotEquals(0, run.exitCode, run.log);
+        assertTrue(run.log.contains("the tweet's id, read in compare's SnowflakeLayout, tells the time of its POST, found false"), run.log);
+        assertTrue(run.log.contains(RequestName.CELEBRITY_POST.label() + ": count of failed events is 0.0 : false"), run.log);
     }
 
     /** Users 1 (the celebrity, followed by 2 and 3), 2 (followed by 3) and 3; the fake's feed shows the last post. */
