@@ -166,8 +166,8 @@ public final class ReportWriter {
 
     private void mixed(Doc doc) {
         doc.heading(2, "Mixed traffic: feed reads to posts 10:1");
-        doc.paragraph("Each stage keeps exactly N requests in flight (closed model). Latencies are Gatling's response times of the "
-                + "successful requests; throughput is requests completed over the stage's wall time. Reads are 10/11 of the "
+        doc.paragraph("Each stage keeps exactly N requests in flight (closed model). Latencies are Gatling's own percentiles of the "
+                + "successful requests' response times; throughput is requests completed over the stage's wall time. Reads are 10/11 of the "
                 + "requests, so a step as fast as `/ping` would reach about 91% of it.");
         List<String> stageHeaders = knobs.stages().stream().map(n -> n + " users").toList();
         for (boolean reads : List.of(true, false)) {
