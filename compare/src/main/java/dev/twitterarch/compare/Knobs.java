@@ -39,6 +39,15 @@ public record Knobs(
         return workDir.resolve("dataset");
     }
 
+    /**
+     * Gatling's results folder (its {@code --results-folder}), where a simulation finds its own
+     * simulation.log when it ends: next to the work directory, where compare.sh and the Maven plugin
+     * (target/gatling) both put it.
+     */
+    public Path gatlingResults() {
+        return Path.of(text("gatlingResults", workDir.resolveSibling("gatling").toString()));
+    }
+
     /** Where one step's (or the ceiling's) measurements go. */
     public Path stepDir(String label) {
         return workDir.resolve(label);

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The measurement files between the simulations (which write them) and the report (which reads
- * them): one record a line, {@code kind} first, then {@code key=value} fields, tab-separated.
- * Plain text, so a person can grep a run's numbers too.
+ * The records compare.sh (a step's start and status) and the non-load commands (seed, storage-ceiling)
+ * write next to a simulation's {@link dev.twitterarch.compare.results.SimulationResults}: one record a
+ * line, {@code kind} first, then {@code key=value} fields, tab-separated. Plain text, so that a shell
+ * script can append one with printf and a person can grep them.
  */
 public final class Records {
 

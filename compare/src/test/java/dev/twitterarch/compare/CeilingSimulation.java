@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
+
+import dev.twitterarch.compare.results.RequestName;
 
 /**
  * The HTTP ceiling of this machine: the mixed traffic's stages (same users, same length) against
@@ -21,20 +24,18 @@ public class CeilingSimulation extends Simulation {
 
     private final Knobs knobs = Knobs.fromSystemProperties();
     private final Path out = Path.of(Knobs.text("out", knobs.stepDir("ceiling").toString()));
-    private final LatencyRecorder recorder = new LatencyRecorder();
+    private final RunRecorder recorder = new RunRecorder();
 
     {
         List<Map<String, Object>> actions = actions(knobs.dataSetDir());
         List<PopulationBuilder> stages = new ArrayList<>();
         if (knobs.warmupSeconds() > 0) {
             int users = Math.min(10, knobs.stages().get(knobs.stages().size() - 1));
-            stages.add(stage("warm-up (not reported)", users, knobs.warmupSeconds(), actions,
-                    n -> timed(recorder, "warm-up", "warm-up", "ping (warm-up)", http("ping (warm-up)").get("/ping"), status().is(200))));
+            stages.add(stage("warm-up (not reported)", users, knobs.warmupSeconds(), actions, ping(RequestName.PING_WARM_UP)));
         }
         for (int users : knobs.stages()) {
-            String name = "ping @" + users + " users";
             stages.add(stage("GET /ping, " + users + " users", users, knobs.stageSeconds(), actions,
-                    n -> timed(recorder, "ping", Integer.toString(n), name, http(name).get("/ping"), status().is(200))));
+                    recorder.inStage(users, ping(RequestName.ping(users)))));
         }
         setUp(inSequence(stages))
                 .protocols(protocol(Knobs.text("baseUrl", "http://127.0.0.1:8001")))
@@ -43,8 +44,12 @@ public class CeilingSimulation extends Simulation {
                         global().responseTime().percentile(99.0).lt(knobs.maxP99Millis()));
     }
 
+    private static ChainBuilder ping(RequestName name) {
+        return exec(http(name.label()).get("/ping").check(status().is(200)));
+    }
+
     @Override
     public void after() {
-        recorder.write(out.resolve("results.tsv"));
+        recorder.write(out, knobs.gatlingResults(), getClass());
     }
 }

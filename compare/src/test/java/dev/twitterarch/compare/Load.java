@@ -9,20 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.CheckBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
-import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
 import io.gatling.javaapi.http.HttpRequestActionBuilder;
 
-/** The pieces both simulations build from: the protocol, a timed request, the closed-model stages. */
+import dev.twitterarch.compare.results.RequestName;
+
+/** The pieces both simulations build from: the protocol, the requests, the closed-model stages. */
 final class Load {
 
     static final String FEED = "/api/feed/?limit=20";
@@ -38,37 +36,17 @@ final class Load {
                 .shareConnections(); // closed model: a user is one request, its successor reuses the keep-alive connection
     }
 
-    /**
-     * A request whose response time (as Gatling measured it) goes to the recorder under
-     * {@code name}; a failed check still counts, as an error. The session is marked succeeded
-     * afterwards, so a looping user's next request starts clean.
-     */
-    static ChainBuilder timed(LatencyRecorder recorder, String part, String stage, String name,
-                              HttpRequestActionBuilder request, CheckBuilder... checks) {
-        List<CheckBuilder> all = new ArrayList<>();
-        all.add(responseTimeInMillis().saveAs("rt")); // first, so it is saved even if a later check fails
-        all.addAll(Arrays.asList(checks));
-        return exec(session -> session.remove("rt"))
-                .exec(request.check(all))
-                .exec(session -> {
-                    recorder.record(name, part, stage, session.contains("rt") ? session.getInt("rt") : null, !session.isFailed());
-                    return session.markAsSucceeded();
-                });
+    static ChainBuilder readFeed(RequestName name) {
+        return exec(http(name.label()).get(FEED).header("X-User-ID", "#{user_id}").check(status().is(200)));
     }
 
-    static ChainBuilder readFeed(LatencyRecorder recorder, String part, String stage, String name) {
-        return timed(recorder, part, stage, name,
-                http(name).get(FEED).header("X-User-ID", "#{user_id}"), status().is(200));
+    static ChainBuilder postTweet(RequestName name, String author, String content) {
+        return exec(post(name, author, content).check(status().is(201)));
     }
 
-    static ChainBuilder postTweet(LatencyRecorder recorder, String part, String stage, String name, String author, String content,
-                                  CheckBuilder... more) {
-        List<CheckBuilder> checks = new ArrayList<>(List.of(status().is(201)));
-        checks.addAll(Arrays.asList(more));
-        return timed(recorder, part, stage, name,
-                http(name).post("/api/tweets/").header("X-User-ID", author)
-                        .body(StringBody("{\"content\":\"" + content + "\"}")),
-                checks.toArray(CheckBuilder[]::new));
+    /** A post, its checks left to the caller. */
+    static HttpRequestActionBuilder post(RequestName name, String author, String content) {
+        return http(name.label()).post("/api/tweets/").header("X-User-ID", author).body(StringBody("{\"content\":\"" + content + "\"}"));
     }
 
     /** The mixed-traffic script from the data set: user_id and action (read or post) per line. */
@@ -88,10 +66,9 @@ final class Load {
      * next line of the script once and a new one takes its place, so exactly {@code users} requests
      * are in flight all stage long. Every stage replays the script from its first line.
      */
-    static PopulationBuilder stage(String title, int users, int seconds, List<Map<String, Object>> actions,
-                                   Function<Integer, ChainBuilder> perAction) {
-        ScenarioBuilder scenario = scenario(title).feed(listFeeder(actions).circular()).exec(perAction.apply(users));
-        return scenario.injectClosed(constantConcurrentUsers(users).during(Duration.ofSeconds(seconds)));
+    static PopulationBuilder stage(String title, int users, int seconds, List<Map<String, Object>> actions, ChainBuilder perAction) {
+        return scenario(title).feed(listFeeder(actions).circular()).exec(perAction)
+                .injectClosed(constantConcurrentUsers(users).during(Duration.ofSeconds(seconds)));
     }
 
     /** One user that runs {@code chain} once. */

@@ -4,14 +4,16 @@ import static dev.twitterarch.compare.Load.*;
 import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.gatling.javaapi.http.HttpDsl.*;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
@@ -19,6 +21,10 @@ import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 
 import dev.twitterarch.compare.dataset.DataSetFacts;
+import dev.twitterarch.compare.dataset.SnowflakeLayout;
+import dev.twitterarch.compare.results.RequestName;
+import dev.twitterarch.compare.results.SimulationResults.CacheStats;
+import dev.twitterarch.compare.results.SimulationResults.Lag;
 
 /**
  * The same load against one step (compare.sh runs it once per step, the step started and seeded):
@@ -41,7 +47,7 @@ public class StepSimulation extends Simulation {
     private final String schema = Knobs.text("schema", "step" + step);
     private final Path out = Path.of(Knobs.text("out", knobs.stepDir("step" + step).toString()));
     private final DataSetFacts facts = DataSetFacts.read(knobs.dataSetDir());
-    private final LatencyRecorder recorder = new LatencyRecorder();
+    private final RunRecorder recorder = new RunRecorder();
     /** Step 1 builds feeds on read: no rows to wait for. */
     private final FanOutProgress progress = step >= 2 ? new FanOutProgress(knobs, schema, facts) : null;
 
@@ -50,56 +56,56 @@ public class StepSimulation extends Simulation {
         List<PopulationBuilder> parts = new ArrayList<>();
         if (knobs.warmupSeconds() > 0) {
             int users = Math.min(10, knobs.stages().get(knobs.stages().size() - 1));
-            parts.add(stage("warm-up (not reported)", users, knobs.warmupSeconds(), actions, n -> mixed("warm-up", "warm-up")));
+            parts.add(stage("warm-up (not reported)", users, knobs.warmupSeconds(), actions,
+                    mixed(RequestName.READ_FEED_WARM_UP, RequestName.POST_TWEET_WARM_UP)));
         }
-        parts.add(cacheStats("before the stages"));
+        if (step == 6) {
+            parts.add(cacheStats(0));
+        }
         for (int users : knobs.stages()) {
             parts.add(stage("mixed traffic, " + users + " users", users, knobs.stageSeconds(), actions,
-                    n -> mixed("mixed", Integer.toString(n))));
-            parts.add(cacheStats(Integer.toString(users)));
+                    recorder.inStage(users, mixed(RequestName.readFeed(users), RequestName.postTweet(users)))));
+            if (step == 6) {
+                parts.add(cacheStats(users));
+            }
         }
-        parts.removeIf(java.util.Objects::isNull);
-        parts.add(once("settle after mixed traffic", settle("after mixed traffic")));
+        parts.add(once("settle after mixed traffic", settle(recorder::afterMixedTraffic)));
         parts.add(once("write cost by follower count", writeCost()));
 
         setUp(inSequence(parts, fanOutLag()))
                 .protocols(protocol(Knobs.text("baseUrl", "http://127.0.0.1:800" + step)))
                 .assertions(
                         global().failedRequests().percent().lte(knobs.maxErrorPercent()),
-                        global().responseTime().percentile(99.0).lt(knobs.maxP99Millis()));
+                        global().responseTime().percentile(99.0).lt(knobs.maxP99Millis()),
+                        // each is a fan-out lag measured, and checks the id layout
+                        details(RequestName.CELEBRITY_POST.label()).failedRequests().count().is(0L));
     }
 
-    /** Step 6: its cache's hits and misses so far (cumulative), so the report can tell them per stage. */
-    private PopulationBuilder cacheStats(String after) {
-        if (step != 6) {
-            return null;
-        }
-        return once("cache stats " + after, exec(http("GET /cache/stats").get("/cache/stats").check(bodyString().saveAs("cacheStats")))
-                .exec(session -> {
-                    Map<String, Object> fields = new LinkedHashMap<>(JsonNumbers.of(session.getString("cacheStats")));
-                    fields.put("after", after);
-                    recorder.event("cache", fields);
-                    return session;
-                }));
+    /** Step 6: its cache's hits and misses so far (cumulative), so the report can tell them per stage; 0: before the first. */
+    private PopulationBuilder cacheStats(int afterUsers) {
+        return once("cache stats after " + afterUsers + " users",
+                exec(http(RequestName.CACHE_STATS.label()).get("/cache/stats").check(bodyString().saveAs("cacheStats")))
+                        .exec(session -> {
+                            if (session.contains("cacheStats")) {
+                                recorder.cache(afterUsers, CacheStats.parse(session.getString("cacheStats")));
+                            }
+                            return session;
+                        }));
     }
 
-    private ChainBuilder mixed(String part, String stage) {
-        String suffix = part.equals("warm-up") ? " (warm-up)" : " @" + stage + " users";
+    private ChainBuilder mixed(RequestName read, RequestName post) {
         return doSwitch("#{action}").on(
-                onCase("read").then(readFeed(recorder, part, stage, "read feed" + suffix)),
-                onCase("post").then(postTweet(recorder, part, stage, "post tweet" + suffix, "#{user_id}",
-                        "compare: a post by #{user_id}")));
+                onCase("read").then(readFeed(read)),
+                onCase("post").then(postTweet(post, "#{user_id}", "compare: a post by #{user_id}")));
     }
 
     /** Sequential posts per author, fewest followers first, each author's fan-out drained before the next. */
     private ChainBuilder writeCost() {
         ChainBuilder chain = exec(session -> session);
         for (DataSetFacts.Author author : facts.authors()) {
-            String name = "post, author with " + author.followers() + " followers";
             chain = chain.repeat(knobs.writePosts()).on(
-                            postTweet(recorder, "write-cost", Integer.toString(author.followers()), name,
-                                    Long.toString(author.id()), "compare: write cost"))
-                    .exec(settle("after " + knobs.writePosts() + " posts by the author with " + author.followers() + " followers"));
+                            postTweet(RequestName.postByAuthorWith(author.followers()), Long.toString(author.id()), "compare: write cost"))
+                    .exec(settle(settled -> recorder.afterAuthorPosts(author.followers(), settled)));
         }
         return chain;
     }
@@ -117,9 +123,15 @@ public class StepSimulation extends Simulation {
         LagProbe probe = new LagProbe(facts.lagSample(),
                 knobs.lagPosts() * (long) (knobs.lagTimeoutSeconds() + knobs.settleTimeoutSeconds()) + 120);
 
-        ChainBuilder onePost = exec(session -> session.set("t0", probe.begin().startNanos))
-                .exec(postTweet(recorder, "lag", "celebrity", "post, celebrity (fan-out lag)", Long.toString(celebrity),
-                        "compare: fan-out lag", jsonPath("$.id").ofLong().saveAs("tweetId")))
+        ChainBuilder onePost = exec(session -> session.set("t0", probe.begin().startNanos).set("t0Millis", System.currentTimeMillis()))
+                .exec(post(RequestName.CELEBRITY_POST, Long.toString(celebrity), "compare: fan-out lag").check(
+                        responseTimeInMillis().saveAs("rt"), // first: saved even if a later check fails
+                        status().is(201),
+                        jsonPath("$.id").ofLong().saveAs("tweetId"),
+                        // compare's copy of the id layout still matches the step's (see SnowflakeLayout)
+                        jsonPath("$.id").ofLong()
+                                .transformWithSession((id, session) -> SnowflakeLayout.madeBetween(id, session.getLong("t0Millis"), System.currentTimeMillis()))
+                                .is(true).name("the tweet's id, read in compare's SnowflakeLayout, tells the time of its POST")))
                 .exec(session -> {
                     probe.current().posted();
                     CompletableFuture<Long> rows = progress == null || !session.contains("tweetId")
@@ -130,46 +142,38 @@ public class StepSimulation extends Simulation {
                 .asLongAs(session -> session.contains("tweetId") && elapsedMillis(session, "t0") < timeout
                         && !(probe.current().allSeen() && session.<CompletableFuture<Long>>get("rows").isDone())).on(
                         pause(Duration.ofMillis(20)))
-                .exec(session -> session.set("dbMillis", session.<CompletableFuture<Long>>get("rows").getNow(-1L)))
                 .exec(session -> {
                     LagProbe.Round round = probe.current();
-                    Map<String, Object> lag = new LinkedHashMap<>();
-                    lag.put("followers", followers);
-                    lag.put("sampled", facts.lagSample().size());
-                    lag.put("postMillis", session.getLong("postMillis"));
-                    lag.put("apiFirstMillis", round.firstMillis());
-                    lag.put("apiMillis", round.lastMillis());
-                    lag.put("dbMillis", progress == null ? "" : session.getLong("dbMillis"));
-                    lag.put("complete", session.contains("tweetId") && round.allSeen() && session.getLong("dbMillis") >= 0);
-                    recorder.event("lag", lag);
+                    long dbMillis = session.<CompletableFuture<Long>>get("rows").getNow(-1L);
+                    recorder.lag(new Lag(session.getLong("postMillis"), round.firstMillis(), round.lastMillis(),
+                            progress == null ? null : dbMillis, session.contains("tweetId") && round.allSeen() && dbMillis >= 0));
                     probe.end();
-                    return session.remove("tweetId");
+                    return session.remove("tweetId").remove("rt");
                 })
-                .exec(settle("after a celebrity post"));
+                .exec(settle(settled -> { }));
 
         ChainBuilder poster = step >= 5
-                ? exec(http("scrape /metrics").get("/metrics").header("Accept", "text/plain").check(bodyString().saveAs("metricsBefore")))
+                ? exec(http(RequestName.METRICS.label()).get("/metrics").header("Accept", "text/plain").check(bodyString().saveAs("metricsBefore")))
                 : exec(session -> session);
         poster = poster.repeat(knobs.lagPosts()).on(onePost).exec(session -> {
             probe.finish();
             return session;
         });
         if (step >= 5) {
-            poster = poster.exec(http("scrape /metrics").get("/metrics").header("Accept", "text/plain").check(bodyString().saveAs("metricsAfter")))
+            poster = poster.exec(http(RequestName.METRICS.label()).get("/metrics").header("Accept", "text/plain").check(bodyString().saveAs("metricsAfter")))
                     .exec(session -> save(session, "metricsBefore", "metrics-before.txt"))
                     .exec(session -> save(session, "metricsAfter", "metrics-after.txt"));
         }
         if (step == 6) {
-            poster = poster.exec(http("GET /cache/stats").get("/cache/stats").check(bodyString().saveAs("cacheStats")))
+            poster = poster.exec(http(RequestName.CACHE_STATS.label()).get("/cache/stats").check(bodyString().saveAs("cacheStats")))
                     .exec(session -> save(session, "cacheStats", "cache-stats.json"));
         }
 
-        String poll = "poll a follower's feed (fan-out lag)";
         ChainBuilder poller = asLongAs(session -> !probe.finished()).on(
                 doIfOrElse(session -> probe.current() != null && probe.current().polling(session.getLong("user_id"))).then(
                         exec(session -> session.set("round", probe.current()))
-                                .exec(timed(recorder, "lag", "poll", poll,
-                                        http(poll).get(FEED).header("X-User-ID", "#{user_id}"), status().is(200),
+                                .exec(http(RequestName.POLL_FOLLOWER_FEED.label()).get(FEED).header("X-User-ID", "#{user_id}").check(
+                                        status().is(200),
                                         jsonPath("$.items[?(@.user_id == " + celebrity + ")].id").ofLong().findAll().optional()
                                                 .saveAs("celebrityTweets")))
                                 .exec(session -> sawPost(session))
@@ -191,8 +195,8 @@ public class StepSimulation extends Simulation {
         return session.remove("celebrityTweets").remove("round");
     }
 
-    /** Waits (polling PostgreSQL) until no feed row is missing, and records how long that took. */
-    private ChainBuilder settle(String label) {
+    /** Waits (polling PostgreSQL) until no feed row is missing, and hands over how long that took. */
+    private ChainBuilder settle(Consumer<FanOutProgress.Settled> into) {
         if (progress == null) {
             return exec(session -> session);
         }
@@ -201,8 +205,7 @@ public class StepSimulation extends Simulation {
                 .asLongAs(session -> !session.<CompletableFuture<FanOutProgress.Settled>>get("settled").isDone()).on(
                         pause(Duration.ofMillis(50)))
                 .exec(session -> {
-                    FanOutProgress.Settled settled = session.<CompletableFuture<FanOutProgress.Settled>>get("settled").join();
-                    recorder.event("settle", Map.of("label", label, "millis", settled.millis(), "pending", settled.pending()));
+                    into.accept(session.<CompletableFuture<FanOutProgress.Settled>>get("settled").join());
                     return session.remove("settled");
                 });
     }
@@ -211,17 +214,17 @@ public class StepSimulation extends Simulation {
         try {
             Files.createDirectories(out);
             Files.writeString(out.resolve(file), session.contains(attribute) ? session.getString(attribute) : "");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return session;
     }
 
     @Override
     public void after() {
-        recorder.write(out.resolve("results.tsv"));
         if (progress != null) {
             progress.close();
         }
+        recorder.write(out, knobs.gatlingResults(), getClass());
     }
 }

@@ -3,10 +3,14 @@ package dev.twitterarch.compare.report;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.commonmark.Extension;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+
 /**
- * The report as a list of blocks, written twice: as Markdown (report.md) and as one self-contained
- * HTML page (index.html, with the charts inline). Both come from the same blocks, so they always
- * hold the same tables.
+ * The report as a list of blocks, written as Markdown (report.md) and that Markdown rendered as one
+ * self-contained HTML page (index.html, with the charts inline), so both always hold the same tables.
  */
 final class Doc {
 
@@ -16,18 +20,23 @@ final class Doc {
     private record Heading(int level, String text) implements Block {
     }
 
-    /** Text with [label](href) links and `code`; nothing else is interpreted. */
+    /** Markdown text: links, `code` and **bold** are what the report uses. */
     private record Paragraph(String text) implements Block {
     }
 
     record Table(List<String> header, List<List<String>> rows) implements Block {
     }
 
-    private record Chart(String svg) implements Block {
+    /** A chart's HTML, one line. */
+    private record Chart(String html) implements Block {
     }
 
     private record Bullets(List<String> items) implements Block {
     }
+
+    private static final List<Extension> TABLES = List.of(TablesExtension.create());
+    private static final Parser PARSER = Parser.builder().extensions(TABLES).build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(TABLES).build();
 
     private final List<Block> blocks = new ArrayList<>();
 
@@ -52,14 +61,37 @@ final class Doc {
     }
 
     /** HTML only: Markdown readers get the tables the charts are drawn from. */
-    Doc chart(String svg) {
-        blocks.add(new Chart(svg));
+    Doc chart(String html) {
+        blocks.add(new Chart(html));
         return this;
     }
 
     String markdown() {
+        return markdown(false);
+    }
+
+    /** The Markdown rendered by commonmark-java, the charts placed between the blocks as raw HTML. */
+    String html(String title) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>%s</title>
+                <style>
+                body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+                h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}h3{margin-top:1.4em}
+                table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
+                th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;vertical-align:top}
+                th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+                code{background:#f3f3f3;padding:0 .2em}
+                .charts{display:flex;flex-wrap:wrap;gap:12px}.charts canvas{border:1px solid #eee;background:#fff}
+                </style></head><body>
+                %s%s</body></html>
+                """.formatted(Charts.escape(title), RENDERER.render(PARSER.parse(markdown(true))), Charts.script());
+    }
+
+    private String markdown(boolean withCharts) {
         StringBuilder md = new StringBuilder();
-        for (Block block : blocks) {
+        for (int i = 0; i < blocks.size(); i++) {
+            Block block = blocks.get(i);
             if (block instanceof Heading h) {
                 md.append("#".repeat(h.level())).append(' ').append(h.text()).append("\n\n");
             } else if (block instanceof Paragraph p) {
@@ -74,71 +106,14 @@ final class Doc {
                     md.append("| ").append(String.join(" | ", row.stream().map(c -> c.replace("|", "\\|")).toList())).append(" |\n");
                 }
                 md.append('\n');
+            } else if (block instanceof Chart c && withCharts) {
+                // consecutive charts share one row, one line: an HTML block in Markdown ends at a blank line
+                boolean first = i == 0 || !(blocks.get(i - 1) instanceof Chart);
+                boolean last = i == blocks.size() - 1 || !(blocks.get(i + 1) instanceof Chart);
+                md.append(first ? "<div class=\"charts\">" : "").append(c.html())
+                        .append(last ? "</div>\n\n" : "");
             }
         }
         return md.toString();
-    }
-
-    String html(String title) {
-        StringBuilder html = new StringBuilder("""
-                <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8"><title>%s</title>
-                <style>
-                body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-                h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}h3{margin-top:1.4em}
-                table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
-                th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right;vertical-align:top}
-                th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-                code{background:#f3f3f3;padding:0 .2em}
-                .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee;background:#fff}
-                </style></head><body>
-                """.formatted(Svg.escape(title)));
-        boolean inCharts = false;
-        for (Block block : blocks) {
-            if (block instanceof Chart c) {
-                if (!inCharts) {
-                    html.append("<div class=\"charts\">\n");
-                    inCharts = true;
-                }
-                html.append(c.svg());
-                continue;
-            }
-            if (inCharts) {
-                html.append("</div>\n");
-                inCharts = false;
-            }
-            if (block instanceof Heading h) {
-                html.append("<h").append(h.level()).append('>').append(inline(h.text())).append("</h").append(h.level()).append(">\n");
-            } else if (block instanceof Paragraph p) {
-                html.append("<p>").append(inline(p.text())).append("</p>\n");
-            } else if (block instanceof Bullets b) {
-                html.append("<ul>\n");
-                b.items().forEach(item -> html.append("<li>").append(inline(item)).append("</li>\n"));
-                html.append("</ul>\n");
-            } else if (block instanceof Table t) {
-                html.append("<table>\n<tr>");
-                t.header().forEach(h -> html.append("<th>").append(inline(h)).append("</th>"));
-                html.append("</tr>\n");
-                for (List<String> row : t.rows()) {
-                    html.append("<tr>");
-                    row.forEach(cell -> html.append("<td>").append(inline(cell)).append("</td>"));
-                    html.append("</tr>\n");
-                }
-                html.append("</table>\n");
-            }
-        }
-        if (inCharts) {
-            html.append("</div>\n");
-        }
-        return html.append("</body></html>\n").toString();
-    }
-
-    /** Escapes, then turns [label](href), `code` and **bold** into HTML. */
-    static String inline(String text) {
-        String s = Svg.escape(text);
-        s = s.replaceAll("\\[([^\\]]+)\\]\\(([^)\\s]+)\\)", "<a href=\"$2\">$1</a>");
-        s = s.replaceAll("`([^`]+)`", "<code>$1</code>");
-        s = s.replaceAll("\\*\\*([^*]+)\\*\\*", "<b>$1</b>");
-        return s;
     }
 }

@@ -9,15 +9,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
-import dev.twitterarch.compare.JsonNumbers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.twitterarch.compare.FanOutProgress.Settled;
 import dev.twitterarch.compare.Knobs;
 import dev.twitterarch.compare.Records;
 import dev.twitterarch.compare.dataset.DataSetFacts;
+import dev.twitterarch.compare.results.RequestName;
+import dev.twitterarch.compare.results.SimulationResults;
+import dev.twitterarch.compare.results.SimulationResults.CacheStats;
+import dev.twitterarch.compare.results.SimulationResults.Lag;
+import dev.twitterarch.compare.results.SimulationResults.RequestStats;
+import dev.twitterarch.compare.results.SimulationResults.Window;
 
 /**
- * Reads a run's measurements (compare/target/run) and writes the side-by-side report: report.md and
- * a self-contained index.html with inline SVG charts, linking every step's Gatling report.
+ * Reads a run's measurements (compare/target/run: each simulation's {@link SimulationResults}, plus
+ * the records compare.sh and the seeder wrote) and writes the side-by-side report: report.md and a
+ * self-contained index.html with the same tables and charts, linking every step's Gatling report.
  */
 public final class ReportWriter {
 
@@ -34,6 +46,7 @@ public final class ReportWriter {
     private final DataSetFacts facts;
     private final List<StepRun> steps = new ArrayList<>();
     private final List<Map<String, String>> ceiling;
+    private final SimulationResults ping;
 
     private ReportWriter(Knobs knobs) throws IOException {
         this.knobs = knobs;
@@ -46,6 +59,7 @@ public final class ReportWriter {
             }
         }
         this.ceiling = Records.read(knobs.stepDir("ceiling").resolve("results.tsv"));
+        this.ping = SimulationResults.read(knobs.stepDir("ceiling"));
     }
 
     public static Path write(Knobs knobs, Path reportDir) throws IOException {
@@ -101,7 +115,7 @@ public final class ReportWriter {
                                 + "p99 < %,d ms.",
                         knobs.stages().stream().map(String::valueOf).reduce((a, b) -> a + "/" + b).orElse(""), knobs.stageSeconds(),
                         knobs.warmupSeconds(), knobs.writePosts(), knobs.lagPosts(), facts.lagSample().size(),
-                        Svg.number(knobs.maxErrorPercent()), knobs.maxP99Millis())));
+                        number(knobs.maxErrorPercent()), knobs.maxP99Millis())));
     }
 
     private void summary(Doc doc) {
@@ -110,8 +124,8 @@ public final class ReportWriter {
         int mid = knobs.stages().get(Math.min(1, knobs.stages().size() - 1));
         List<List<String>> rows = new ArrayList<>();
         for (StepRun s : steps) {
-            Map<String, String> read = s.request("read feed @" + mid + " users");
-            Map<String, String> readTop = s.request("read feed @" + top + " users");
+            RequestStats read = s.results.request(RequestName.readFeed(mid));
+            RequestStats readTop = s.results.request(RequestName.readFeed(top));
             double best = 0;
             int bestStage = 0;
             for (int stage : knobs.stages()) {
@@ -121,10 +135,10 @@ public final class ReportWriter {
                     bestStage = stage;
                 }
             }
-            Map<String, String> celeb = s.request("post, author with " + facts.celebrityFollowers() + " followers");
-            rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, "p50"), ms(readTop, "p99"),
-                    best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", Svg.number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
-                    ms(celeb, "p50"), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?")));
+            RequestStats celeb = s.results.request(RequestName.postByAuthorWith(facts.celebrityFollowers()));
+            rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, read.p50()), ms(readTop, readTop.p99()),
+                    best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
+                    ms(celeb, celeb.p50()), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?")));
         }
         doc.table(List.of("step", "what changes", "read p50 @" + mid + " users (ms)", "read p99 @" + top + " users (ms)",
                 "best reads/s @users (% of /ping)", "celebrity POST p50 (ms)", "fan-out lag, all followers (ms)", "run",
@@ -140,45 +154,46 @@ public final class ReportWriter {
         doc.paragraph("Measured in this run, on " + runRecord(ceiling).getOrDefault("on", "?") + ": **HTTP**: the same stages against "
                 + "`GET /ping`, which does no work (Tomcat, Spring MVC and JSON only); **storage**: the celebrity's "
                 + storage.getOrDefault("rows", "?") + " fan-out rows as one raw `INSERT ... SELECT ... ON CONFLICT DO NOTHING` into "
-                + "feed_items, committed (best of 5, then deleted): **" + Svg.number(dbl(storage, "rowsPerSecond")) + " rows/s** ("
-                + Svg.number(dbl(storage, "bestMicros") / 1000.0) + " ms).");
+                + "feed_items, committed (best of 5, then deleted): **" + number(dbl(storage, "rowsPerSecond")) + " rows/s** ("
+                + number(dbl(storage, "bestMicros") / 1000.0) + " ms).");
         List<List<String>> rows = new ArrayList<>();
         for (int stage : knobs.stages()) {
-            Map<String, String> ping = request(ceiling, "ping @" + stage + " users");
-            rows.add(List.of(stage + " users", Svg.number(pingRps(stage)), ms(ping, "p50"), ms(ping, "p95"), ms(ping, "p99"), errors(ping)));
+            RequestStats r = ping.request(RequestName.ping(stage));
+            rows.add(List.of(stage + " users", number(pingRps(stage)), ms(r, r.p50()), ms(r, r.p95()), ms(r, r.p99()), errors(r)));
         }
         doc.table(List.of("GET /ping", "requests/s", "p50 (ms)", "p95 (ms)", "p99 (ms)", "errors"), rows);
     }
 
     private void mixed(Doc doc) {
         doc.heading(2, "Mixed traffic: feed reads to posts 10:1");
-        doc.paragraph("Each stage keeps exactly N requests in flight (closed model). Latencies are Gatling's response times of the "
-                + "successful requests; throughput is requests completed over the stage's wall time. Reads are 10/11 of the "
+        doc.paragraph("Each stage keeps exactly N requests in flight (closed model). Latencies are Gatling's own percentiles of the "
+                + "successful requests' response times; throughput is requests completed over the stage's wall time. Reads are 10/11 of the "
                 + "requests, so a step as fast as `/ping` would reach about 91% of it.");
         List<String> stageHeaders = knobs.stages().stream().map(n -> n + " users").toList();
-        for (String kind : List.of("read feed", "post tweet")) {
+        for (boolean reads : List.of(true, false)) {
+            IntFunction<RequestName> name = reads ? RequestName::readFeed : RequestName::postTweet;
             List<List<String>> rows = new ArrayList<>();
             for (StepRun s : steps) {
                 List<String> row = new ArrayList<>(List.of(s.title()));
                 for (int stage : knobs.stages()) {
-                    Map<String, String> r = s.request(kind + " @" + stage + " users");
-                    row.add(r.isEmpty() ? "-" : ms(r, "p50") + " / " + ms(r, "p95") + " / " + ms(r, "p99"));
+                    RequestStats r = s.results.request(name.apply(stage));
+                    row.add(r.count() == 0 ? "-" : ms(r, r.p50()) + " / " + ms(r, r.p95()) + " / " + ms(r, r.p99()));
                 }
                 rows.add(row);
             }
-            List<String> header = new ArrayList<>(List.of(kind.equals("read feed") ? "read latency p50 / p95 / p99 (ms)" : "post latency p50 / p95 / p99 (ms)"));
+            List<String> header = new ArrayList<>(List.of(reads ? "read latency p50 / p95 / p99 (ms)" : "post latency p50 / p95 / p99 (ms)"));
             header.addAll(stageHeaders);
-            doc.heading(3, kind.equals("read feed") ? "Read latency" : "Post latency");
+            doc.heading(3, reads ? "Read latency" : "Post latency");
             doc.table(header, rows);
             for (int stage : knobs.stages()) {
                 double[][] values = new double[3][steps.size()];
                 for (int i = 0; i < steps.size(); i++) {
-                    Map<String, String> r = steps.get(i).request(kind + " @" + stage + " users");
-                    values[0][i] = dblOrNaN(r, "p50");
-                    values[1][i] = dblOrNaN(r, "p95");
-                    values[2][i] = dblOrNaN(r, "p99");
+                    RequestStats r = steps.get(i).results.request(name.apply(stage));
+                    values[0][i] = msOrNaN(r, r.p50());
+                    values[1][i] = msOrNaN(r, r.p95());
+                    values[2][i] = msOrNaN(r, r.p99());
                 }
-                doc.chart(Svg.bars((kind.equals("read feed") ? "Read" : "Post") + " latency @" + stage + " users", "ms",
+                doc.chart(Charts.bars((reads ? "Read" : "Post") + " latency @" + stage + " users", "ms",
                         steps.stream().map(s -> "step " + s.step).toList(), List.of("p50", "p95", "p99"), values, true));
             }
         }
@@ -193,15 +208,15 @@ public final class ReportWriter {
                 int stage = knobs.stages().get(j);
                 double[] t = s.stageThroughput(stage);
                 chart[i][j] = t[0] + t[1];
-                row.add(t[0] + t[1] == 0 ? "-" : String.format(Locale.ROOT, "%s + %s (%s); %s", Svg.number(t[0]), Svg.number(t[1]),
-                        percent(t[0], pingRps(stage)), errors(s.request("read feed @" + stage + " users"), s.request("post tweet @" + stage + " users"))));
+                row.add(t[0] + t[1] == 0 ? "-" : String.format(Locale.ROOT, "%s + %s (%s); %s", number(t[0]), number(t[1]),
+                        percent(t[0], pingRps(stage)), errors(s.results.request(RequestName.readFeed(stage)), s.results.request(RequestName.postTweet(stage)))));
             }
             rows.add(row);
         }
         List<String> pingRow = new ArrayList<>(List.of("ceiling: GET /ping"));
         for (int j = 0; j < knobs.stages().size(); j++) {
             chart[steps.size()][j] = pingRps(knobs.stages().get(j));
-            pingRow.add(Svg.number(pingRps(knobs.stages().get(j))));
+            pingRow.add(number(pingRps(knobs.stages().get(j))));
         }
         rows.add(pingRow);
         List<String> header = new ArrayList<>(List.of("reads/s + posts/s (reads as % of /ping); errors"));
@@ -209,15 +224,15 @@ public final class ReportWriter {
         doc.table(header, rows);
         List<String> series = new ArrayList<>(steps.stream().map(s -> "step " + s.step).toList());
         series.add("/ping");
-        doc.chart(Svg.bars("Throughput per stage (reads + posts)", "requests/s", stageHeaders, series, chart, true));
+        doc.chart(Charts.bars("Throughput per stage (reads + posts)", "requests/s", stageHeaders, series, chart, true));
 
         steps.stream().filter(s -> s.step == 6).findFirst().ifPresent(s -> cacheByStage(doc, s));
 
         List<List<String>> settle = new ArrayList<>();
         for (StepRun s : steps) {
-            Map<String, String> drained = s.settle("after mixed traffic");
-            settle.add(List.of(s.title(), s.step == 1 ? "- (nothing to fan out)" : drained.isEmpty() ? "?" : seconds(drained),
-                    String.valueOf(s.postsIn("mixed"))));
+            Settled drained = s.results.afterMixedTraffic();
+            settle.add(List.of(s.title(), s.step == 1 ? "- (nothing to fan out)" : drained == null ? "?" : seconds(drained),
+                    String.valueOf(knobs.stages().stream().mapToLong(stage -> s.results.request(RequestName.postTweet(stage)).count()).sum())));
         }
         doc.paragraph("After the last stage, the compare waits until every feed row of every tweet posted so far is in feed_items "
                 + "(asking PostgreSQL), so the next part starts idle. For the asynchronous steps that is the backlog the load left behind:");
@@ -226,19 +241,20 @@ public final class ReportWriter {
 
     /** Step 6's hits and misses per stage: /cache/stats (cumulative) was read before the stages and after each. */
     private void cacheByStage(Doc doc, StepRun s) {
-        List<Map<String, String>> stats = Records.ofKind(s.records, "cache");
-        if (stats.size() < 2) {
+        if (s.results.cache().size() < 2) {
             return;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (int i = 1; i < stats.size(); i++) {
-            double hits = dbl(stats.get(i), "hits") - dbl(stats.get(i - 1), "hits");
-            double misses = dbl(stats.get(i), "misses") - dbl(stats.get(i - 1), "misses");
-            rows.add(List.of(stats.get(i).get("after") + " users", Svg.number(hits), Svg.number(misses),
+        for (int i = 1; i < s.results.cache().size(); i++) {
+            CacheStats before = s.results.cache().get(i - 1).stats();
+            CacheStats after = s.results.cache().get(i).stats();
+            double hits = after.hits() - before.hits();
+            double misses = after.misses() - before.misses();
+            rows.add(List.of(s.results.cache().get(i).afterUsers() + " users", number(hits), number(misses),
                     percent(hits, hits + misses),
-                    stats.get(i).containsKey("cached_feeds") ? Svg.number(dbl(stats.get(i), "cached_feeds")) : "- (not reported)",
-                    Svg.number(dbl(stats.get(i), "redis_failures") - dbl(stats.get(i - 1), "redis_failures")) + " / "
-                            + Svg.number(dbl(stats.get(i), "redis_calls_skipped") - dbl(stats.get(i - 1), "redis_calls_skipped"))));
+                    after.cachedFeeds() != null ? number(after.cachedFeeds()) : "- (not reported)",
+                    number(after.redisFailures() - before.redisFailures()) + " / "
+                            + number(after.redisCallsSkipped() - before.redisCallsSkipped())));
         }
         doc.paragraph("Step 6's cache during the stages (`GET /cache/stats` before the first stage and after each). Its Redis "
                 + "database was flushed before the step started, so every user's first read is a miss that loads the list "
@@ -265,11 +281,11 @@ public final class ReportWriter {
             List<String> drain = new ArrayList<>(List.of(s.title()));
             for (int j = 0; j < authors.size(); j++) {
                 DataSetFacts.Author a = authors.get(j);
-                Map<String, String> r = s.request("post, author with " + a.followers() + " followers");
-                row.add(r.isEmpty() ? "-" : ms(r, "p50") + " / " + ms(r, "p95") + errorsSuffix(r));
-                chart[i][j] = dblOrNaN(r, "p50");
-                Map<String, String> settled = s.settle("after " + knobs.writePosts() + " posts by the author with " + a.followers() + " followers");
-                drain.add(s.step == 1 ? "-" : settled.isEmpty() ? "?" : seconds(settled));
+                RequestStats r = s.results.request(RequestName.postByAuthorWith(a.followers()));
+                row.add(r.count() == 0 ? "-" : ms(r, r.p50()) + " / " + ms(r, r.p95()) + errorsSuffix(r));
+                chart[i][j] = msOrNaN(r, r.p50());
+                Settled settled = s.results.afterAuthorPosts().get(a.followers());
+                drain.add(s.step == 1 ? "-" : settled == null ? "?" : seconds(settled));
             }
             rows.add(row);
             drains.add(drain);
@@ -278,7 +294,7 @@ public final class ReportWriter {
         List<String> drainHeader = new ArrayList<>(List.of("fan-out still running after the last POST (s)"));
         drainHeader.addAll(header.subList(1, header.size()));
         doc.table(drainHeader, drains);
-        doc.chart(Svg.lines("POST p50 against the author's follower count", "ms",
+        doc.chart(Charts.lines("POST p50 against the author's follower count", "ms",
                 authors.stream().map(a -> a.followers() + " followers").toList(),
                 steps.stream().map(s -> "step " + s.step).toList(), chart, true));
     }
@@ -292,31 +308,30 @@ public final class ReportWriter {
                 + "the first and of the last of " + facts.lagSample().size() + " sampled followers shows the tweet (each polled through "
                 + "the API by a user of its own, every 50 ms), and until PostgreSQL holds the row of every follower (steps 2-6). Median and worst of the posts. The fan-out rate is all "
                 + "follower rows over the second time, and is given as a fraction of the storage ceiling ("
-                + Svg.number(storageRate) + " rows/s).");
+                + number(storageRate) + " rows/s).");
         List<List<String>> rows = new ArrayList<>();
         double[][] chart = new double[3][steps.size()];
         for (int i = 0; i < steps.size(); i++) {
             StepRun s = steps.get(i);
-            List<Map<String, String>> lags = Records.ofKind(s.records, "lag");
-            double[] post = lags.stream().mapToDouble(l -> dbl(l, "postMillis")).filter(v -> v >= 0).sorted().toArray();
-            double[] first = lags.stream().mapToDouble(l -> dbl(l, "apiFirstMillis")).filter(v -> v >= 0).sorted().toArray();
-            double[] api = lags.stream().mapToDouble(l -> dbl(l, "apiMillis")).filter(v -> v >= 0).sorted().toArray();
-            double[] db = lags.stream().filter(l -> !l.getOrDefault("dbMillis", "").isEmpty())
-                    .mapToDouble(l -> dbl(l, "dbMillis")).filter(v -> v >= 0).sorted().toArray();
-            long incomplete = lags.stream().filter(l -> !"true".equals(l.get("complete"))).count();
+            List<Lag> lags = s.results.lags();
+            double[] post = sorted(lags, Lag::postMillis);
+            double[] first = sorted(lags, Lag::firstSeenMillis);
+            double[] api = sorted(lags, Lag::lastSeenMillis);
+            double[] db = sorted(lags, Lag::allRowsMillis);
+            long incomplete = lags.stream().filter(l -> !l.complete()).count();
             double rate = db.length == 0 ? Double.NaN : facts.celebrityFollowers() / (median(db) / 1000.0);
             chart[0][i] = post.length == 0 ? Double.NaN : median(post);
             chart[1][i] = api.length == 0 ? Double.NaN : median(api);
             chart[2][i] = db.length == 0 ? Double.NaN : median(db);
             rows.add(List.of(s.title(), medianMax(post), medianMax(first), medianMax(api),
                     s.step == 1 ? "- (no rows: read-time JOIN)" : medianMax(db),
-                    Double.isNaN(rate) ? "-" : Svg.number(rate), Double.isNaN(rate) ? "-" : percent(rate, storageRate),
+                    Double.isNaN(rate) ? "-" : number(rate), Double.isNaN(rate) ? "-" : percent(rate, storageRate),
                     s.metricsLag(), incomplete == 0 ? String.valueOf(lags.size()) : lags.size() + " (" + incomplete + " timed out)"));
         }
         doc.table(List.of("step", "POST (ms)", "first sampled follower sees it (ms)", "last sampled follower sees it (ms)",
                 "all follower rows in feed_items (ms)",
                 "fan-out rows/s", "% of storage ceiling", "twitter_fanout_lag_seconds (steps 5-6)", "posts"), rows);
-        doc.chart(Svg.bars("Celebrity post: POST and fan-out lag (median)", "ms", steps.stream().map(s -> "step " + s.step).toList(),
+        doc.chart(Charts.bars("Celebrity post: POST and fan-out lag (median)", "ms", steps.stream().map(s -> "step " + s.step).toList(),
                 List.of("POST", "last sampled follower sees it", "all rows in feed_items"), chart, true));
         doc.paragraph("Medians are shown as `median (max)`. The /metrics column is the histogram's change over these posts: batches "
                 + "committed, their mean lag and the bucket that holds the 99th percentile (Prometheus resolution).");
@@ -340,7 +355,8 @@ public final class ReportWriter {
                         + "from PostgreSQL; that is what a cold cache costs, and it is left in on purpose.",
                 "Every step is seeded with the same rows in one set-based transaction and `VACUUM ANALYZE`d, so no step starts with a "
                         + "different plan or a pending autovacuum. The mixed traffic is a fixed script that every stage replays from the top.",
-                "Raw numbers: `compare/target/run/stepN/results.tsv` (one record a line); the Gatling reports hold the same response "
+                "Raw numbers: `compare/target/run/stepN/results.json` (what the simulation measured, Gatling's statistics by request "
+                        + "name included) and `results.tsv` (the step's start and seeding); the Gatling reports hold the same response "
                         + "times with their distributions over time."));
     }
 
@@ -352,20 +368,15 @@ public final class ReportWriter {
     }
 
     private double pingRps(int stage) {
-        return throughput(request(ceiling, "ping @" + stage + " users"));
+        return perSecond(ping.request(RequestName.ping(stage)).count(), ping.stages().get(stage));
     }
 
     private static Map<String, String> runRecord(List<Map<String, String>> records) {
         return Records.ofKind(records, "run").stream().findFirst().orElse(Map.of());
     }
 
-    static Map<String, String> request(List<Map<String, String>> records, String name) {
-        return records.stream().filter(r -> "request".equals(r.get("kind")) && name.equals(r.get("name"))).findFirst().orElse(Map.of());
-    }
-
-    static double throughput(Map<String, String> r) {
-        double seconds = (dbl(r, "end") - dbl(r, "start")) / 1000.0;
-        return r.isEmpty() || seconds <= 0 ? 0 : (dbl(r, "ok") + dbl(r, "ko")) / seconds;
+    static double perSecond(long requests, Window window) {
+        return window == null || window.seconds() <= 0 ? 0 : requests / window.seconds();
     }
 
     static double dbl(Map<String, String> r, String key) {
@@ -373,42 +384,55 @@ public final class ReportWriter {
         return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
     }
 
-    static double dblOrNaN(Map<String, String> r, String key) {
-        return r.isEmpty() || dbl(r, "ok") == 0 ? Double.NaN : dbl(r, key);
+    /** A latency of the successful responses, NaN (not drawn) if there were none. */
+    static double msOrNaN(RequestStats r, int millis) {
+        return r.ok() == 0 ? Double.NaN : millis;
     }
 
-    static String ms(Map<String, String> r, String key) {
-        return r.isEmpty() || dbl(r, "ok") == 0 ? "-" : Svg.number(dbl(r, key));
+    static String ms(RequestStats r, int millis) {
+        return r.ok() == 0 ? "-" : number(millis);
     }
 
-    static String errors(Map<String, String> r) {
-        return errors(r, Map.of());
-    }
-
-    static String errors(Map<String, String> a, Map<String, String> b) {
-        double ko = dbl(a, "ko") + dbl(b, "ko");
-        double all = dbl(a, "ok") + dbl(b, "ok") + ko;
+    static String errors(RequestStats... stats) {
+        double ko = 0;
+        double all = 0;
+        for (RequestStats r : stats) {
+            ko += r.ko();
+            all += r.count();
+        }
         if (all == 0) {
             return "-";
         }
         return ko == 0 ? "0 errors" : String.format(Locale.ROOT, "**%,.0f errors (%.1f%%)**", ko, 100 * ko / all);
     }
 
-    static String errorsSuffix(Map<String, String> r) {
-        return dbl(r, "ko") == 0 ? "" : String.format(Locale.ROOT, " (**%,.0f errors**)", dbl(r, "ko"));
+    static String errorsSuffix(RequestStats r) {
+        return r.ko() == 0 ? "" : String.format(Locale.ROOT, " (**%,d errors**)", r.ko());
+    }
+
+    static String number(double v) {
+        if (v >= 100 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
     }
 
     static String percent(double part, double whole) {
         return whole <= 0 || Double.isNaN(part) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * part / whole);
     }
 
-    static String seconds(Map<String, String> settled) {
-        String s = String.format(Locale.ROOT, "%.1f s", dbl(settled, "millis") / 1000.0);
-        return dbl(settled, "pending") > 0 ? s + " (**gave up, " + settled.get("pending") + " rows missing**)" : s;
+    static String seconds(Settled settled) {
+        String s = String.format(Locale.ROOT, "%.1f s", settled.millis() / 1000.0);
+        return settled.pending() > 0 ? s + " (**gave up, " + settled.pending() + " rows missing**)" : s;
     }
 
     static String duration(long seconds) {
         return seconds >= 60 ? String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60) : seconds + " s";
+    }
+
+    /** The lags' values of one kind, sorted, without those not measured (null) or not reached (negative). */
+    static double[] sorted(List<Lag> lags, Function<Lag, Long> value) {
+        return lags.stream().map(value).filter(v -> v != null && v >= 0).mapToDouble(Long::doubleValue).sorted().toArray();
     }
 
     static double median(double[] sorted) {
@@ -416,7 +440,7 @@ public final class ReportWriter {
     }
 
     static String medianMax(double[] sorted) {
-        return sorted.length == 0 ? "-" : Svg.number(median(sorted)) + " (" + Svg.number(sorted[sorted.length - 1]) + ")";
+        return sorted.length == 0 ? "-" : number(median(sorted)) + " (" + number(sorted[sorted.length - 1]) + ")";
     }
 
     private static Properties properties(Path file) throws IOException {
@@ -434,12 +458,15 @@ public final class ReportWriter {
 
         final int step;
         final Path dir;
+        /** compare.sh's and the seeder's records. */
         final List<Map<String, String>> records;
+        final SimulationResults results;
 
         StepRun(int step, Path dir) {
             this.step = step;
             this.dir = dir;
             this.records = Records.read(dir.resolve("results.tsv"));
+            this.results = SimulationResults.read(dir);
         }
 
         String title() {
@@ -455,40 +482,20 @@ public final class ReportWriter {
             return r.getOrDefault("status", "not run");
         }
 
-        Map<String, String> request(String name) {
-            return ReportWriter.request(records, name);
-        }
-
-        Map<String, String> settle(String label) {
-            return Records.ofKind(records, "settle").stream().filter(r -> label.equals(r.get("label"))).findFirst().orElse(Map.of());
-        }
-
         /** Reads/s and posts/s of a stage, both over the stage's wall time. */
         double[] stageThroughput(int stage) {
-            Map<String, String> read = request("read feed @" + stage + " users");
-            Map<String, String> post = request("post tweet @" + stage + " users");
-            double start = Math.min(read.isEmpty() ? Double.MAX_VALUE : dbl(read, "start"), post.isEmpty() ? Double.MAX_VALUE : dbl(post, "start"));
-            double end = Math.max(dbl(read, "end"), dbl(post, "end"));
-            double seconds = (end - start) / 1000.0;
-            if (seconds <= 0 || start == Double.MAX_VALUE) {
-                return new double[] {0, 0};
-            }
-            return new double[] {(dbl(read, "ok") + dbl(read, "ko")) / seconds, (dbl(post, "ok") + dbl(post, "ko")) / seconds};
-        }
-
-        long postsIn(String part) {
-            return Math.round(records.stream().filter(r -> "request".equals(r.get("kind")) && part.equals(r.get("part"))
-                    && r.get("name").startsWith("post")).mapToDouble(r -> dbl(r, "ok") + dbl(r, "ko")).sum());
+            Window window = results.stages().get(stage);
+            return new double[] {perSecond(results.request(RequestName.readFeed(stage)).count(), window),
+                    perSecond(results.request(RequestName.postTweet(stage)).count(), window)};
         }
 
         String lagSummary() {
-            double[] db = Records.ofKind(records, "lag").stream().filter(l -> !l.getOrDefault("dbMillis", "").isEmpty())
-                    .mapToDouble(l -> dbl(l, "dbMillis")).filter(v -> v >= 0).sorted().toArray();
             if (step == 1) {
-                double[] api = Records.ofKind(records, "lag").stream().mapToDouble(l -> dbl(l, "apiMillis")).filter(v -> v >= 0).sorted().toArray();
-                return api.length == 0 ? "-" : "- (seen after " + Svg.number(median(api)) + ")";
+                double[] api = sorted(results.lags(), Lag::lastSeenMillis);
+                return api.length == 0 ? "-" : "- (seen after " + number(median(api)) + ")";
             }
-            return db.length == 0 ? "-" : Svg.number(median(db));
+            double[] db = sorted(results.lags(), Lag::allRowsMillis);
+            return db.length == 0 ? "-" : number(median(db));
         }
 
         String metricsLag() {
@@ -503,23 +510,24 @@ public final class ReportWriter {
                 if (h.count() == 0) {
                     return "no batches recorded";
                 }
-                return String.format(Locale.ROOT, "%.0f batches, mean %s ms, p99 <= %s ms", h.count(), Svg.number(h.mean() * 1000),
-                        Svg.number(h.quantileUpperBound(0.99) * 1000));
+                return String.format(Locale.ROOT, "%.0f batches, mean %s ms, p99 <= %s ms", h.count(), number(h.mean() * 1000),
+                        number(h.quantileUpperBound(0.99) * 1000));
             } catch (IOException e) {
                 return "unreadable: " + e.getMessage();
             }
         }
 
+        /** Step 6's whole /cache/stats answer at the end of its run: its numbers, by name. */
         String cacheStats() {
+            Path file = dir.resolve("cache-stats.json");
+            if (!Files.exists(file)) {
+                return "not read";
+            }
             try {
-                Path file = dir.resolve("cache-stats.json");
-                if (!Files.exists(file)) {
-                    return "not read";
-                }
-                String json = Files.readString(file);
-                Map<String, String> fields = JsonNumbers.of(json);
-                return fields.isEmpty() ? json.strip() : String.join(", ", fields.entrySet().stream()
-                        .map(e -> e.getKey().replace('_', ' ') + " " + Svg.number(Double.parseDouble(e.getValue()))).toList());
+                JsonNode json = new ObjectMapper().readTree(file.toFile());
+                List<String> numbers = json.properties().stream().filter(e -> e.getValue().isNumber())
+                        .map(e -> e.getKey().replace('_', ' ') + " " + number(e.getValue().doubleValue())).toList();
+                return numbers.isEmpty() ? Files.readString(file).strip() : String.join(", ", numbers);
             } catch (IOException e) {
                 return "unreadable: " + e.getMessage();
             }

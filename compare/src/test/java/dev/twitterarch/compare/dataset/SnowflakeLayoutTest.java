@@ -1,6 +1,7 @@
 package dev.twitterarch.compare.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -25,5 +26,15 @@ class SnowflakeLayoutTest {
         long millis = System.currentTimeMillis();
         assertTrue(SnowflakeLayout.seeded(millis - 1) < SnowflakeLayout.id(millis, 0, 0));
         assertTrue(SnowflakeLayout.seeded(millis) > SnowflakeLayout.id(millis, 0, 255), "same millisecond: node 15 sorts last");
+    }
+
+    @Test
+    void anIdIsMadeBetweenTwoTimesIfItsMillisecondsAreAndNotIfItIsReadInAnotherLayout() {
+        long millis = Instant.parse("2026-11-21T12:00:00Z").toEpochMilli();
+        long id = SnowflakeLayout.id(millis, 0, 7);
+        assertTrue(SnowflakeLayout.madeBetween(id, millis - 5, millis + 5));
+        assertFalse(SnowflakeLayout.madeBetween(id, millis + 60_000, millis + 61_000));
+        assertFalse(SnowflakeLayout.madeBetween(id << 2, millis - 5, millis + 5), "two more sequence bits");
+        assertFalse(SnowflakeLayout.madeBetween(millis, millis - 5, millis + 5), "milliseconds alone are no id");
     }
 }

@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.twitterarch.compare.FanOutProgress.Settled;
 import dev.twitterarch.compare.Knobs;
-import dev.twitterarch.compare.LatencyRecorder;
 import dev.twitterarch.compare.Records;
 import dev.twitterarch.compare.dataset.DataSetFacts;
+import dev.twitterarch.compare.results.RequestName;
+import dev.twitterarch.compare.results.SimulationResults;
+import dev.twitterarch.compare.results.SimulationResults.Lag;
+import dev.twitterarch.compare.results.SimulationResults.RequestStats;
+import dev.twitterarch.compare.results.SimulationResults.Window;
 
 class ReportWriterTest {
 
@@ -30,22 +36,22 @@ class ReportWriterTest {
                     .write(knobs.dataSetDir());
             Files.writeString(work.resolve("run.properties"), "steps=1,2\nmode=smoke\ndurationSeconds=42\nstarted=today\n");
             for (int step = 1; step <= 2; step++) {
-                LatencyRecorder recorder = new LatencyRecorder();
+                Map<String, RequestStats> requests = new HashMap<>();
+                Map<Integer, Window> stages = new HashMap<>();
                 for (int stage : List.of(1, 10)) {
-                    recorder.record("read feed @" + stage + " users", "mixed", Integer.toString(stage), 4 * step, true);
-                    recorder.record("post tweet @" + stage + " users", "mixed", Integer.toString(stage), 9, true);
+                    requests.put(RequestName.readFeed(stage).label(), new RequestStats(100, 0, 4 * step, 5 * step, 6 * step));
+                    requests.put(RequestName.postTweet(stage).label(), new RequestStats(10, 0, 9, 9, 9));
+                    stages.put(stage, new Window(1_000, 3_000));
                 }
-                recorder.record("post, author with 49 followers", "write-cost", "49", 7 * step, true);
-                recorder.event("lag", Map.of("postMillis", 30, "apiFirstMillis", 40, "apiMillis", 90,
-                        "dbMillis", step == 1 ? "" : "70", "complete", "true"));
-                recorder.event("settle", Map.of("label", "after mixed traffic", "millis", 1500, "pending", step == 2 ? 12 : 0));
-                recorder.write(knobs.stepDir("step" + step).resolve("results.tsv"));
+                requests.put(RequestName.postByAuthorWith(49).label(), new RequestStats(10, 0, 7 * step, 8 * step, 9 * step));
+                new SimulationResults(requests, stages, new Settled(1500, step == 2 ? 12 : 0), Map.of(49, new Settled(200, 0)),
+                        List.of(new Lag(30, 40, 90, step == 1 ? null : 70L, true)), List.of())
+                        .write(knobs.stepDir("step" + step));
                 Records.append(knobs.stepDir("step" + step).resolve("results.tsv"),
                         List.of("run\tstatus=ok\treport=gatling/step" + step + "/index.html"));
             }
-            LatencyRecorder ping = new LatencyRecorder();
-            ping.record("ping @1 users", "ping", "1", 1, true);
-            ping.write(knobs.stepDir("ceiling").resolve("results.tsv"));
+            new SimulationResults(Map.of(RequestName.ping(1).label(), new RequestStats(2000, 0, 1, 1, 1)), Map.of(1, new Window(0, 1000)),
+                    null, null, null, null).write(knobs.stepDir("ceiling"));
             Records.append(knobs.stepDir("ceiling").resolve("results.tsv"), List.of(
                     "storage\trows=49\tbestMicros=2000\trowsPerSecond=24500", "run\ton=step 1 (step1-basic)\treport=gatling/ceiling/index.html"));
 
@@ -54,11 +60,14 @@ class ReportWriterTest {
             String md = Files.readString(dir.resolve("report.md"));
             String html = Files.readString(dir.resolve("index.html"));
             for (String expected : List.of("| 1 step1-basic | JOIN", "| 2 step2-precomputed |", "24,500 rows/s", "gave up, 12 rows missing",
-                    "[step 2](gatling/step2/index.html)", "49 followers (all)")) {
+                    "[step 2](gatling/step2/index.html)", "49 followers (all)",
+                    "| 2 step2-precomputed | 8 / 10 / 12 | 8 / 10 / 12 |", // read latency at 1 and 10 users
+                    "| 1 step1-basic | 50 + 5 (3%); 0 errors |", // 100 reads and 10 posts in 2 s; /ping: 2000/s
+                    "| 2 step2-precomputed | - | 14 / 16 |")) { // write cost: only the celebrity posted
                 assertTrue(md.contains(expected), "report.md lacks: " + expected);
             }
-            assertTrue(html.contains("<svg") && html.contains("<table>") && html.contains("href=\"gatling/step1/index.html\""));
-            assertFalse(html.contains("<script") || html.contains("src=\"http") || html.contains("<link"),
+            assertTrue(html.contains("<canvas") && html.contains("<table>") && html.contains("href=\"gatling/step1/index.html\""));
+            assertFalse(html.contains("<script src") || html.contains("src=\"http") || html.contains("<link"),
                     "the page must work offline: nothing fetched");
         } finally {
             System.clearProperty("compare.workDir");

@@ -1,0 +1,65 @@
+package dev.twitterarch.compare;
+
+import static io.gatling.javaapi.core.CoreDsl.exec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.gatling.javaapi.core.ChainBuilder;
+
+import dev.twitterarch.compare.FanOutProgress.Settled;
+import dev.twitterarch.compare.results.SimulationResults;
+import dev.twitterarch.compare.results.SimulationResults.CacheSnapshot;
+import dev.twitterarch.compare.results.SimulationResults.CacheStats;
+import dev.twitterarch.compare.results.SimulationResults.Lag;
+import dev.twitterarch.compare.results.SimulationResults.Window;
+
+/**
+ * What a simulation measures besides Gatling's statistics, collected while it runs; when it ends,
+ * written together with those as the run's {@link SimulationResults}.
+ */
+final class RunRecorder {
+
+    private final Map<Integer, Window> stages = new ConcurrentHashMap<>();
+    private final Map<Integer, Settled> afterAuthorPosts = new ConcurrentHashMap<>();
+    private final List<Lag> lags = Collections.synchronizedList(new ArrayList<>());
+    private final List<CacheSnapshot> cache = Collections.synchronizedList(new ArrayList<>());
+    private volatile Settled afterMixedTraffic;
+
+    /** {@code chain}, with the time it ran in counted into the stage of {@code users} users. */
+    ChainBuilder inStage(int users, ChainBuilder chain) {
+        return exec(session -> {
+            stages.merge(users, Window.at(System.currentTimeMillis()), Window::union);
+            return session;
+        }).exec(chain).exec(session -> {
+            stages.merge(users, Window.at(System.currentTimeMillis()), Window::union);
+            return session;
+        });
+    }
+
+    void afterMixedTraffic(Settled settled) {
+        afterMixedTraffic = settled;
+    }
+
+    void afterAuthorPosts(int followers, Settled settled) {
+        afterAuthorPosts.put(followers, settled);
+    }
+
+    void lag(Lag lag) {
+        lags.add(lag);
+    }
+
+    void cache(int afterUsers, CacheStats stats) {
+        cache.add(new CacheSnapshot(afterUsers, stats));
+    }
+
+    /** Reads Gatling's statistics of this run (its simulation.log is complete once the run has ended) and writes everything to {@code out}. */
+    void write(Path out, Path gatlingResults, Class<?> simulation) {
+        new SimulationResults(GatlingStatistics.of(GatlingStatistics.latestLog(gatlingResults, simulation)), stages,
+                afterMixedTraffic, afterAuthorPosts, lags, cache).write(out);
+    }
+}
