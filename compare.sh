@@ -245,7 +245,7 @@ for n in "${STEPS[@]}"; do
     if ! gatling StepSimulation "step$n" "$dir" -Dcompare.step="$n" -Dcompare.schema="compare_step$n" \
             -Dcompare.baseUrl="http://127.0.0.1:$port"; then
         status="assertions failed"
-        grep -E 'Global: .*false|Exception|ERROR' "$dir/gatling.log" | head -5 >&2 || true
+        grep -E ': .*: false|Exception|ERROR' "$dir/gatling.log" | head -5 >&2 || true
         FAILED+=("step $n: Gatling run failed (see $dir/gatling.log)")
     fi
     printf 'run\tstatus=%s\tstartupMillis=%s\tload=%s\treport=gatling/step%s/index.html\n' "$status" "$startup" "$load" "$n" >>"$dir/results.tsv"
