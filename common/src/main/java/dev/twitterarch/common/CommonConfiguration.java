@@ -4,7 +4,9 @@ import java.time.Clock;
 
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
 
@@ -16,7 +18,8 @@ import dev.twitterarch.common.id.SnowflakeIds;
  * The defaults file has the lowest precedence, so a step's application.yml overrides any of it.
  */
 @Configuration(proxyBeanMethods = false)
-@ComponentScan
+// as @SpringBootApplication does: a test's own configuration (@TestConfiguration) is never scanned in
+@ComponentScan(excludeFilters = @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
 @ConfigurationPropertiesScan
 @PropertySource("classpath:twitter-defaults.properties")
 public class CommonConfiguration {

@@ -19,8 +19,8 @@ import dev.twitterarch.step4.ConsistentHashWorkers;
 
 /**
  * Turns an event into batches of followers, {@code batchSize} at most, each batch from one bucket
- * (a hash of the follower id, {@link #bucketOf}), routed by the bucket through step 4's
- * consistent-hash exchange. All batches of one event are confirmed by the broker before the event
+ * ({@link FollowerBuckets}: a hash of the follower id, or on Citus the shard of its feed rows),
+ * routed by the bucket through step 4's consistent-hash exchange. All batches of one event are confirmed by the broker before the event
  * is acknowledged.
  */
 public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visitor<List<Outgoing>> {
@@ -28,11 +28,11 @@ public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visi
     private final FollowerStore followers;
     private final Publisher publisher;
     private final ConsistentHashWorkers workers;
-    private final int buckets;
+    private final FollowerBuckets buckets;
     private final int batchSize;
 
-    public BatchingDispatcher(FollowerStore followers, Publisher publisher, ConsistentHashWorkers workers, int buckets,
-                              int batchSize) {
+    public BatchingDispatcher(FollowerStore followers, Publisher publisher, ConsistentHashWorkers workers,
+                              FollowerBuckets buckets, int batchSize) {
         this.followers = followers;
         this.publisher = publisher;
         this.workers = workers;
@@ -71,7 +71,7 @@ public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visi
     /** Groups followers by bucket, then cuts each bucket's list into batches. */
     List<Outgoing> batches(List<Long> followerIds, BiFunction<Integer, List<Long>, FollowerBatch> batch) {
         Map<Integer, List<Long>> byBucket = new TreeMap<>();
-        followerIds.forEach(follower -> byBucket.computeIfAbsent(bucketOf(follower), b -> new ArrayList<>()).add(follower));
+        buckets.of(followerIds).forEach((follower, bucket) -> byBucket.computeIfAbsent(bucket, b -> new ArrayList<>()).add(follower));
         List<Outgoing> messages = new ArrayList<>();
         byBucket.forEach((bucket, members) -> {
             for (int from = 0; from < members.size(); from += batchSize) {
@@ -82,17 +82,9 @@ public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visi
         return messages;
     }
 
-    /**
-     * The follower's bucket. Snowflake ids are far from uniform in their low bits (the sequence
-     * is mostly 0), so a plain {@code id % buckets} would fill a few buckets only: the id is mixed
-     * first (the SplitMix64 finalizer), then taken modulo the bucket count.
-     */
+    /** The follower's bucket. */
     int bucketOf(long followerId) {
-        long z = followerId;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        z = z ^ (z >>> 31);
-        return (int) Math.floorMod(z, (long) buckets);
+        return buckets.of(followerId);
     }
 
     private Outgoing route(FollowerBatch message) {

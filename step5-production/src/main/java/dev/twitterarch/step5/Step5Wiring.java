@@ -3,6 +3,7 @@ package dev.twitterarch.step5;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -94,12 +95,22 @@ public class Step5Wiring {
         return new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), settings.batchSize());
     }
 
+    /** By shard on Citus (one worker per shard, one shard per statement), by a hash of the id elsewhere. */
+    @Bean
+    FollowerBuckets followerBuckets(JdbcClient jdbc, MessagingProperties settings) {
+        boolean citus = jdbc.sql("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')").query(Boolean.class).single();
+        LoggerFactory.getLogger(Step5Wiring.class).info(citus
+                ? "fan-out batches are cut by the Citus shard of the followers' feed rows"
+                : "fan-out batches are cut into {} buckets by a hash of the follower id", settings.buckets());
+        return citus ? FollowerBuckets.byShard(jdbc) : FollowerBuckets.hashed(settings.buckets());
+    }
+
     @Bean
     @ConditionalOnRole(Role.API)
     QueueConsumer dispatcherConsumer(Consumers consumers, Topology topology, FollowerStore followers, Publisher publisher,
-                                     MessagingProperties settings, ConsistentHashWorkers workers) {
+                                     FollowerBuckets buckets, MessagingProperties settings, ConsistentHashWorkers workers) {
         return consumers.consume(topology.fanOutQueue(),
-                new BatchingDispatcher(followers, publisher, workers, settings.buckets(), settings.batchSize()));
+                new BatchingDispatcher(followers, publisher, workers, buckets, settings.batchSize()));
     }
 
     @Bean

@@ -17,7 +17,7 @@ public final class BatchPlan {
 
     /** The AddToFeeds batches of one tweet by an author with these followers. */
     public static List<FollowerBatch.AddToFeeds> of(List<Long> followers, int buckets, int batchSize) {
-        BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, new ConsistentHashWorkers(new Topology("plan"), 4), buckets, batchSize);
+        BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, new ConsistentHashWorkers(new Topology("plan"), 4), FollowerBuckets.hashed(buckets), batchSize);
         return dispatcher.batches(followers, (bucket, batch) -> new FollowerBatch.AddToFeeds(bucket, 1L, 2L, batch)).stream()
                 .map(outgoing -> (FollowerBatch.AddToFeeds) outgoing.message())
                 .toList();
@@ -25,6 +25,6 @@ public final class BatchPlan {
 
     /** The bucket the dispatcher puts a follower in. */
     public static int bucketOf(long followerId, int buckets) {
-        return new BatchingDispatcher(null, null, new ConsistentHashWorkers(new Topology("plan"), 4), buckets, 1).bucketOf(followerId);
+        return new BatchingDispatcher(null, null, new ConsistentHashWorkers(new Topology("plan"), 4), FollowerBuckets.hashed(buckets), 1).bucketOf(followerId);
     }
 }

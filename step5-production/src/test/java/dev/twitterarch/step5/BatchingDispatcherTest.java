@@ -28,7 +28,7 @@ class BatchingDispatcherTest {
     private static final int BATCH_SIZE = 100;
 
     private final ConsistentHashWorkers workers = new ConsistentHashWorkers(new Topology("unit"), 4);
-    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, workers, BUCKETS, BATCH_SIZE);
+    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, workers, FollowerBuckets.hashed(BUCKETS), BATCH_SIZE);
 
     private List<Outgoing> batchesOf(List<Long> followers) {
         return dispatcher.batches(followers, (bucket, batch) -> new AddToFeeds(bucket, 7L, 3L, batch));
