@@ -109,6 +109,8 @@ public final class TestServices {
     private static Cache requireAnswers(Cache cache) {
         try (var jedis = new redis.clients.jedis.Jedis(cache.host(), cache.port(), 2_000)) {
             jedis.ping();
+            System.out.println("TestServices: Redis at " + cache.host() + ":" + cache.port() + " (" + cache.source()
+                    + "), database " + TEST_REDIS_DATABASE);
             return cache;
         } catch (RuntimeException e) {
             throw new IllegalStateException("Redis (" + cache.source() + ", " + cache.host() + ":" + cache.port()
@@ -168,6 +170,7 @@ public final class TestServices {
 
     private static Broker requireAnswers(Broker broker) {
         try (var connection = broker.connectionFactory().newConnection("twitter-arch-test-probe")) {
+            System.out.println("TestServices: RabbitMQ at " + broker.host() + ":" + broker.port() + " (" + broker.source() + ")");
             return broker;
         } catch (Exception e) {
             throw new IllegalStateException("RabbitMQ (" + broker.source() + ", " + broker.host() + ":" + broker.port()
@@ -350,16 +353,33 @@ public final class TestServices {
         return requireAnswers(new Database("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local service"));
     }
 
-    private static boolean dockerAvailable() {
-        try {
-            return DockerClientFactory.instance().isDockerAvailable();
-        } catch (RuntimeException | LinkageError e) {
-            return false;
+    private static Boolean docker;
+
+    /**
+     * Whether Testcontainers can start containers. Asked only where a Docker engine may be (a
+     * DOCKER_HOST, a Testcontainers config, or a Docker socket), so a machine without one gets no
+     * ERROR lines from Testcontainers' probe; said once, in one line.
+     */
+    private static synchronized boolean dockerAvailable() {
+        if (docker == null) {
+            boolean mayHaveEngine = System.getenv("DOCKER_HOST") != null
+                    || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+                    || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                    || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker/run/docker.sock"));
+            try {
+                docker = mayHaveEngine && DockerClientFactory.instance().isDockerAvailable();
+            } catch (RuntimeException | LinkageError e) {
+                docker = false;
+            }
+            System.out.println("TestServices: " + (docker ? "a Docker engine answers: services not given in the environment"
+                    + " run in Testcontainers" : "no Docker engine: services not given in the environment are the local ones"));
         }
+        return docker;
     }
 
     private static Database requireAnswers(Database server) {
         try (Connection ignored = server.connect()) {
+            System.out.println("TestServices: PostgreSQL at " + server.url() + " (" + server.source() + ")");
             return server;
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL (" + server.source() + ", " + server.url() + ") does not answer: "
