@@ -2,11 +2,12 @@ package dev.twitterarch.messaging;
 
 import java.util.Map;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+
+import dev.twitterarch.common.TwitterApplication;
 
 /**
  * {@code --twitter.messaging.role=worker} starts the same jar as a worker only, as the original
@@ -17,9 +18,7 @@ public class WorkerProcess implements ApplicationListener<ApplicationEnvironment
 
     /** Starts an asynchronous step's application, as API, worker or both. */
     public static ConfigurableApplicationContext run(Class<?> application, String... args) {
-        SpringApplication spring = new SpringApplication(application);
-        spring.addListeners(new WorkerProcess());
-        return spring.run(args);
+        return TwitterApplication.run(application, args, new WorkerProcess());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.twitterarch.step1;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import dev.twitterarch.common.CommonConfiguration;
+import dev.twitterarch.common.TwitterApplication;
 
 /** Step 1: the shared API with the feed computed by a JOIN at read time. */
 @SpringBootApplication
@@ -12,6 +12,6 @@ import dev.twitterarch.common.CommonConfiguration;
 public class Step1Application {
 
     public static void main(String[] args) {
-        SpringApplication.run(Step1Application.class, args);
+        TwitterApplication.run(Step1Application.class, args);
     }
 }

@@ -1,10 +1,10 @@
 package dev.twitterarch.step2;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 import dev.twitterarch.common.CommonConfiguration;
+import dev.twitterarch.common.TwitterApplication;
 
 /** Step 2: the shared API with feed rows precomputed in the tweet's own transaction. */
 @SpringBootApplication
@@ -12,6 +12,6 @@ import dev.twitterarch.common.CommonConfiguration;
 public class Step2Application {
 
     public static void main(String[] args) {
-        SpringApplication.run(Step2Application.class, args);
+        TwitterApplication.run(Step2Application.class, args);
     }
 }
