@@ -40,6 +40,10 @@ Knobs, as environment variables (or -Dcompare.camelCaseName=VALUE, which wins):
   COMPARE_JVM_OPTS="-Xms512m -Xmx512m"  every step's JVM
   COMPARE_PORT_BASE=18000            step N listens on PORT_BASE+N (not 800N: a demo may be running)
   COMPARE_REDIS_DB=7                 step 6's Redis database (flushed before it starts)
+  COMPARE_DB_URL=jdbc:postgresql://127.0.0.1:5432/postgres
+                                     the database every step and the seeding use (user postgres, no
+                                     password): plain PostgreSQL, or a Citus coordinator with its
+                                     workers registered (e.g. .ci/citus-cluster start: port 9700)
   COMPARE_BUILD=auto                 auto: build a step when its sources are newer than its jar;
                                      always; never
 
@@ -78,6 +82,11 @@ JVM_OPTS=${COMPARE_JVM_OPTS:--Xms512m -Xmx512m}
 PORT_BASE=${COMPARE_PORT_BASE:-18000}
 REDIS_DB=${COMPARE_REDIS_DB:-7}
 BUILD=${COMPARE_BUILD:-auto}
+DB_URL=${COMPARE_DB_URL:-jdbc:postgresql://127.0.0.1:5432/postgres}
+DB_HOSTPORT=$(echo "$DB_URL" | sed -E 's#^jdbc:postgresql://([^/?]+).*#\1#')
+DB_HOST=${DB_HOSTPORT%%:*}
+DB_PORT=$([[ "$DB_HOSTPORT" == *:* ]] && echo "${DB_HOSTPORT##*:}" || echo 5432)
+DB_NAME=$(echo "$DB_URL" | sed -E 's#^jdbc:postgresql://[^/]+/([^?]+).*#\1#')
 
 # the knobs the Java side reads, as -Dcompare.camelCase (USERS -> users, STAGE_SECONDS -> stageSeconds);
 # -Dcompare.* arguments come last and win
@@ -100,7 +109,7 @@ REPORT=$TARGET/report
 JARS=$TARGET/jars
 RUN_ID=$(date +%Y%m%d%H%M%S)
 PREFIX=compare-$RUN_ID-
-PROPS+=("-Dcompare.workDir=$WORK")
+PROPS+=("-Dcompare.workDir=$WORK" "-Dcompare.jdbcUrl=$DB_URL")
 FAILED=()
 
 APP_PID=""
@@ -119,8 +128,9 @@ trap 'stop_app; exit 130' INT TERM
 
 # --- preflight -----------------------------------------------------------------------------------
 log "services"
-pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not answering on 127.0.0.1:5432" >&2; exit 1; }
-echo "PostgreSQL is up"
+pg_isready -h "$DB_HOST" -p "$DB_PORT" -q || { echo "PostgreSQL is not answering on $DB_HOST:$DB_PORT ($DB_URL)" >&2; exit 1; }
+CITUS=$(psql -h "$DB_HOST" -p "$DB_PORT" -U postgres -Atc "SELECT extversion FROM pg_extension WHERE extname = 'citus'" "$DB_NAME" 2>/dev/null || true)
+echo "PostgreSQL is up at $DB_HOST:$DB_PORT${CITUS:+ (Citus $CITUS)}"
 if printf '%s\n' "${STEPS[@]}" | grep -q '^6$'; then
     redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not answering on 127.0.0.1:6379 (step 6 needs it)" >&2; exit 1; }
     echo "Redis is up"
@@ -188,7 +198,8 @@ gatling() { # SIMULATION LABEL OUT_DIR -Dcompare.*...
     echo "machine.cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//' || echo '?')"
     echo "machine.memory=$(free -h | awk '/^Mem:/{print $2}')"
     echo "java.version=$(java -version 2>&1 | head -1)"
-    echo "postgres.version=$(psql -h 127.0.0.1 -U postgres -Atc 'SHOW server_version' postgres 2>/dev/null | cut -d' ' -f1 || echo '?')"
+    echo "postgres.version=$(psql -h "$DB_HOST" -p "$DB_PORT" -U postgres -Atc 'SHOW server_version' "$DB_NAME" 2>/dev/null | cut -d' ' -f1 || echo '?')"
+    echo "database=${CITUS:+Citus $CITUS, }$DB_URL"
     echo "rabbitmq.version=$(timeout 20 rabbitmqctl -q version 2>/dev/null || echo '?')"
     echo "redis.version=$(redis-cli -h 127.0.0.1 INFO server 2>/dev/null | tr -d '\r' | awk -F: '/^redis_version/{print $2}' || echo '?')"
     echo "gatling.version=$(sed -n 's:.*<gatling.version>\(.*\)</gatling.version>.*:\1:p' compare/pom.xml)"
@@ -220,7 +231,7 @@ for n in "${STEPS[@]}"; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%3N)
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
-    java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT-exec.jar" --server.port="$port" \
+    java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT-exec.jar" --server.port="$port" --spring.datasource.url="$DB_URL" \
         --twitter.schema="compare_step$n" --twitter.reset-on-start=true \
         --twitter.messaging.prefix="${PREFIX}step$n" --spring.data.redis.database="$REDIS_DB" >"$dir/app.log" 2>&1 &
     APP_PID=$!

@@ -21,7 +21,7 @@ usage: $0 all | <step>
 environment: USERS (default 2000) and the knobs described in common/demo/demo-lib.sh
 steps with a demo: $(for s in "${STEPS[@]}"; do [[ -f "$ROOT/$s/run-demo.sh" ]] && printf '%s ' "$s"; done)
 EOF
-    exit 2
+    exit "${1:-2}"
 }
 
 # module NAME: the step module for 3, step3 or step3-async
@@ -73,6 +73,7 @@ table() {
     printf '  synchronous steps (1, 2): the POST itself plus one poll round\n'
 }
 
+if [[ "${1:-}" == --help || "${1:-}" == -h ]]; then usage 0; fi
 (($# == 1)) || usage
 declare -A STATUS
 t0=$SECONDS

@@ -32,6 +32,15 @@
 # failure, Ctrl-C).
 
 set -euo pipefail
+
+# --help (or -h) on any step's run-demo.sh: its own header comment, then stop before doing anything
+for _demo_arg in "$@"; do
+    if [[ "$_demo_arg" == --help || "$_demo_arg" == -h ]]; then
+        sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+        echo "Knobs (environment): see the header of common/demo/demo-lib.sh (USERS, JAVA_OPTS, DEMO_APP_ARGS, ...)"
+        exit 0
+    fi
+done
 shopt -s inherit_errexit
 
 # ---------------------------------------------------------------------------------------------
