@@ -64,13 +64,18 @@ table() {
             continue
         fi
         title=$(awk -F '\t' 'NR == 2 { print $1 }' "$tsv")
+        local lag
+        lag=$(value "$tsv" 'fan-out lag')
+        [[ "$m" == step1-basic ]] && lag="none (pull)" # no fan-out at all: the next read's JOIN finds the tweet
         printf '%-36s %17s %15s %17s %15s\n' "${title:-$m}" \
-            "$(value "$tsv" 'celebrity posts')" "$(value "$tsv" 'fan-out lag')" \
+            "$(value "$tsv" 'celebrity posts')" "$lag" \
             "$(value "$tsv" 'follower reads')" "$(value "$tsv" 'reader reads')"
     done
     printf '* from just before the POST until every sampled follower'"'"'s feed shows the tweet, found by polling\n'
     printf '  (so up to one poll round late; <= means it was there at the first look, below the resolution);\n'
-    printf '  synchronous steps (1, 2): the POST itself plus one poll round\n'
+    printf '  step 2: the POST itself plus one poll round; step 1 has no fan-out (a read computes the feed)\n'
+    printf 'machine: %s cores, load average %s now; read the numbers as ratios inside one quiet run\n' \
+        "$(nproc 2>/dev/null || echo '?')" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
 }
 
 if [[ "${1:-}" == --help || "${1:-}" == -h ]]; then usage 0; fi
@@ -81,7 +86,7 @@ if [[ "$1" == all ]]; then
     ran=()
     for m in "${STEPS[@]}"; do
         [[ -f "$ROOT/$m/run-demo.sh" ]] || { echo "==> $m: no run-demo.sh yet, skipped"; continue; }
-        printf '\n==> %s (%s)\n' "$m" "$(date +%T)"
+        printf '\n==> %s (%s, load average %s)\n' "$m" "$(date +%T)" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
         if run_step "$m"; then STATUS[$m]=ok; else STATUS[$m]=$?; fi
         ran+=("$m")
     done

@@ -56,12 +56,37 @@ demo_say()   { printf '%s==>%s %s\n' "$_DEMO_BOLD" "$_DEMO_OFF" "$*"; }
 demo_ok()    { printf '    %sok%s  %s\n' "$_DEMO_GREEN" "$_DEMO_OFF" "$*"; }
 demo_fail()  { printf '%sDEMO FAILED:%s %s\n' "$_DEMO_RED$_DEMO_BOLD" "$_DEMO_OFF" "$*" >&2; exit 1; }
 
-# demo_banner TITLE <<'EOF' ... EOF: the title, then the explanation read from stdin.
+# _demo_waiting WHAT SINCE: during a wait, one line every 2 s once it has lasted 2 s (JVM start, fan-out)
+_demo_waiting() {
+    local elapsed=$((SECONDS - $2))
+    ((elapsed >= 2)) || _DEMO_LAST_WAIT=0
+    if ((elapsed >= 2 && elapsed % 2 == 0 && elapsed != ${_DEMO_LAST_WAIT:-0})); then
+        _DEMO_LAST_WAIT=$elapsed
+        printf '    ... %s (%d s)\n' "$1" "$elapsed"
+    fi
+}
+
+# demo_machine: the cores and the load average, and a warning when the machine is busy enough
+# (load above the core count) that the timings say more about the other work than about the step.
+demo_machine() {
+    local cores load
+    cores=$(nproc 2>/dev/null || echo 1)
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+    printf '    machine: %s cores, load average %s\n' "$cores" "$load"
+    if awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l > c) }'; then
+        printf '    %swarning:%s the machine is busy (load %s on %s cores): the timings below are distorted;\n' \
+            "$_DEMO_RED" "$_DEMO_OFF" "$load" "$cores" >&2
+        printf '    compare steps only within one quiet run\n' >&2
+    fi
+}
+
+# demo_banner TITLE <<'EOF' ... EOF: the title, then the explanation read from stdin, then the machine.
 demo_banner() {
     local line
     line=$(printf '%*s' "${#1}" '' | tr ' ' '=')
     printf '\n%s%s\n%s%s\n' "$_DEMO_BOLD" "$1" "$line" "$_DEMO_OFF"
     cat
+    demo_machine
     echo
 }
 
@@ -207,6 +232,7 @@ demo_start() {
             _demo_log_tail
             demo_fail "$module did not answer on $DEMO_URL within ${DEMO_START_TIMEOUT}s (DEMO_START_TIMEOUT)"
         fi
+        _demo_waiting "waiting for $module to start (JVM, migrations)" "$((deadline - DEMO_START_TIMEOUT))"
         sleep 0.3
     done
     demo_ok "$module is up (pid $DEMO_PID, $((SECONDS - DEMO_T0)) s since the demo started)"
@@ -264,6 +290,7 @@ demo_start_worker() {
             demo_fail "$DEMO_MODULE worker $n exited during start-up (see the log above)"
         fi
         ((SECONDS < deadline)) || { _demo_log_tail "$log"; demo_fail "$DEMO_MODULE worker $n did not start within ${DEMO_START_TIMEOUT}s"; }
+        _demo_waiting "waiting for worker $n to start" "$((deadline - DEMO_START_TIMEOUT))"
         sleep 0.3
     done
     demo_ok "worker $n is up (pid $pid)"
@@ -366,6 +393,7 @@ demo_eventually() {
     shift 2
     until ("$@") >/dev/null 2>&1; do    # a subshell: a demo_fail inside only fails this try
         ((SECONDS - t0 < timeout)) || demo_fail "$what: still not true after ${timeout}s"
+        _demo_waiting "waiting until $what" "$t0"
         sleep 0.2
     done
     demo_ok "$what (after $((SECONDS - t0)) s)"
