@@ -277,6 +277,10 @@ for n in "${STEPS[@]}"; do
         compare storage-ceiling "compare_step$n" "$WORK/ceiling"
     fi
     stop_app
+    # database errors the step survived (retried), e.g. Citus's distributed deadlocks between workers
+    deadlocks=$(grep -c 'deadlock detected' "$dir/app.log" || true)
+    echo "step $n log: $deadlocks 'deadlock detected', $(grep -c ' ERROR ' "$dir/app.log" || true) ERROR lines"
+    printf 'log\tdeadlocks=%s\n' "$deadlocks" >>"$dir/results.tsv"
 done
 
 log "clean up"

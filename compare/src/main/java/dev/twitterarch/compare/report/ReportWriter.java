@@ -138,11 +138,12 @@ public final class ReportWriter {
             RequestStats celeb = s.results.request(RequestName.postByAuthorWith(facts.celebrityFollowers()));
             rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, read.p50()), ms(readTop, readTop.p99()),
                     best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
-                    ms(celeb, celeb.p50()), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?")));
+                    ms(celeb, celeb.p50()), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?"),
+                    Records.ofKind(s.records, "log").stream().findFirst().map(log -> log.getOrDefault("deadlocks", "?")).orElse("-")));
         }
         doc.table(List.of("step", "what changes", "read p50 @" + mid + " users (ms)", "read p99 @" + top + " users (ms)",
                 "best reads/s @users (% of /ping)", "celebrity POST p50 (ms)", "fan-out lag, all followers (ms)", "run",
-                "load avg at its start"), rows);
+                "load avg at its start", "deadlocks in its log"), rows);
         doc.paragraph("Gatling's own reports: " + String.join(", ", steps.stream()
                 .map(s -> s.run().containsKey("report") ? "[step " + s.step + "](" + s.run().get("report") + ")" : "step " + s.step + " (none)").toList())
                 + (runRecord(ceiling).containsKey("report") ? ", [/ping ceiling](" + runRecord(ceiling).get("report") + ")" : "") + ".");
