@@ -13,10 +13,10 @@ import redis.clients.jedis.resps.ScanResult;
 @RestController
 class CacheStatsController {
 
-    private final CircularBufferFeed feed;
+    private final HomeTimelines feed;
     private final SoftRedis redis;
 
-    CacheStatsController(CircularBufferFeed feed, SoftRedis redis) {
+    CacheStatsController(HomeTimelines feed, SoftRedis redis) {
         this.feed = feed;
         this.redis = redis;
     }
@@ -43,7 +43,7 @@ class CacheStatsController {
         long count = 0;
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(FeedKeys.FEED_PATTERN).count(1000));
+            ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(TimelineKeys.FEED_PATTERN).count(1000));
             count += page.getResult().size();
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));

@@ -18,10 +18,10 @@ class FeedWarmer implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(FeedWarmer.class);
 
     private final JdbcClient jdbc;
-    private final CircularBufferFeed feed;
+    private final HomeTimelines feed;
     private final CacheSettings settings;
 
-    FeedWarmer(JdbcClient jdbc, CircularBufferFeed feed, CacheSettings settings) {
+    FeedWarmer(JdbcClient jdbc, HomeTimelines feed, CacheSettings settings) {
         this.jdbc = jdbc;
         this.feed = feed;
         this.settings = settings;
@@ -40,7 +40,7 @@ class FeedWarmer implements ApplicationRunner {
                 .param("n", settings.warmUsers())
                 .query(Long.class)
                 .list();
-        active.forEach(feed::fill);
+        active.forEach(feed::load);
         log.info("warmed the feeds of {} recently active users in {} ms", active.size(),
                 Duration.ofNanos(System.nanoTime() - started).toMillis());
     }

@@ -22,9 +22,10 @@ import redis.clients.jedis.resps.ScanResult;
  * second (up to {@link #MAX_PAUSE} after repeated failures) instead of each waiting for a timeout,
  * then one call tries again.
  *
- * <p>While Redis was unreachable this process missed list updates, so its lists may be stale. The
- * first call after an outage therefore drops every cached feed before anything else is read: the
- * cache then refills from PostgreSQL, and catches up.
+ * <p>While Redis was unreachable this process missed timeline updates, so its timelines may be
+ * stale. The first call after an outage therefore drops every cached timeline before anything else
+ * is read (a fill under way loses its claim with it, so it cannot write what it loaded before the
+ * outage): the cache then refills from PostgreSQL, and catches up.
  */
 class SoftRedis {
 
@@ -92,8 +93,8 @@ class SoftRedis {
         if (!missedWrites.compareAndSet(true, false)) {
             return; // another thread swept already; a write failing from now on sets the flag again
         }
-        long dropped = drop(FeedKeys.FEED_PATTERN);
-        log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
+        long dropped = drop(TimelineKeys.FEED_PATTERN) + drop(TimelineKeys.TIMELINE_PATTERN);
+        log.warn("Redis is back: dropped {} cached timelines that may have missed updates; they refill from PostgreSQL", dropped);
     }
 
     /** Deletes every key matching the pattern (SCAN and UNLINK, never KEYS); returns how many. */

@@ -48,26 +48,32 @@ class Step6Wiring {
         SoftRedis redis = new SoftRedis(redisClient);
         if (twitter.resetOnStart()) {
             redis.run(jedis -> {
-                redis.drop(FeedKeys.FEED_PATTERN);
-                redis.drop(FeedKeys.TWEET_PATTERN);
+                redis.drop(TimelineKeys.FEED_PATTERN);
+                redis.drop(TimelineKeys.TIMELINE_PATTERN);
+                redis.drop(TimelineKeys.TWEET_PATTERN);
             });
         }
         return redis;
     }
 
-    /** The feed the API uses: the cache, in front of step 5's outbox fan-out. */
     @Bean
-    @Primary
-    CircularBufferFeed circularBufferFeed(QueuedFeed fanOut, FeedItemStore feedItems, UserStore users, SoftRedis redis,
-                                          CacheSettings settings) {
-        return new CircularBufferFeed(fanOut, feedItems, users, redis, settings);
+    SortedSetTimelines sortedSetTimelines(SoftRedis redis, CacheSettings settings) {
+        return new SortedSetTimelines(redis, settings);
     }
 
-    /** The workers run step 5's batch worker, then update the lists after each commit. */
+    /** The feed the API uses: the cached home timelines, in front of step 5's outbox fan-out. */
     @Bean
     @Primary
-    CacheWritingWorker cacheWritingWorker(BatchWorker batchWorker, CircularBufferFeed feed) {
-        return new CacheWritingWorker(batchWorker, feed);
+    HomeTimelines homeTimelines(QueuedFeed fanOut, FeedItemStore feedItems, UserStore users, SortedSetTimelines timelines,
+                                CachedTweets tweets) {
+        return new HomeTimelines(fanOut, feedItems, users, timelines, tweets);
+    }
+
+    /** The workers run step 5's batch worker, then update the cached timelines after each commit. */
+    @Bean
+    @Primary
+    CacheWritingWorker cacheWritingWorker(BatchWorker batchWorker, JdbcClient jdbc, HomeTimelines feed) {
+        return new CacheWritingWorker(batchWorker, new FeedRows(jdbc), feed);
     }
 
     @Bean
@@ -78,7 +84,7 @@ class Step6Wiring {
 
     @Bean
     @ConditionalOnRole(Role.API)
-    FeedWarmer feedWarmer(JdbcClient jdbc, CircularBufferFeed feed, CacheSettings settings) {
+    FeedWarmer feedWarmer(JdbcClient jdbc, HomeTimelines feed, CacheSettings settings) {
         return new FeedWarmer(jdbc, feed, settings);
     }
 }

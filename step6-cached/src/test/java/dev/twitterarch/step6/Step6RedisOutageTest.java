@@ -66,7 +66,7 @@ class Step6RedisOutageTest {
     int port;
 
     @Autowired
-    CircularBufferFeed feed;
+    HomeTimelines feed;
 
     @Autowired
     ApplicationContext context;
@@ -90,9 +90,9 @@ class Step6RedisOutageTest {
      * Proves: with Redis unreachable, users still post (201), follow (201) and read their feeds
      * (200, exactly the model, from PostgreSQL), each request bounded by the Redis timeout rather
      * than hanging; /cache/stats says redis_up false and counts the failures. When Redis returns,
-     * the lists it kept from before the outage, which missed the outage's writes, are dropped: the
+     * the timelines it kept from before the outage, which missed the outage's writes, are dropped: the
      * feeds are exact again (a tweet and a follow from the outage are in), served from the cache
-     * again (hits grow), and pushes reach the lists again.
+     * again (hits grow), and pushes reach the timelines again.
      */
     @Test
     void redisDownAndBack() {
@@ -107,7 +107,7 @@ class Step6RedisOutageTest {
         expected.add(api.tweet(reader, "reader before"));
         List<Long> bobs = new ArrayList<>(List.of(api.tweet(bob, "bob before")));
         awaitQuiescence();
-        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected)); // warms the list
+        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected)); // warms the timeline
         assertThat(redis.tweetIds(reader)).containsExactlyInAnyOrderElementsOf(expected);
         JsonNode up = stats();
         assertThat(up.get("redis_up").asBoolean()).isTrue();
@@ -134,7 +134,7 @@ class Step6RedisOutageTest {
         // failed calls, or calls the circuit breaker kept away from Redis
         assertThat(stillDown.get("redis_failures").asLong() + stillDown.get("redis_calls_skipped").asLong())
                 .isGreaterThan(down.get("redis_failures").asLong() + down.get("redis_calls_skipped").asLong());
-        assertThat(redis.tweetIds(reader)).as("the list in Redis missed the outage's writes: it is stale")
+        assertThat(redis.tweetIds(reader)).as("the timeline in Redis missed the outage's writes: it is stale")
                 .doesNotContain(aliceDuring);
 
         redisProxy().restore();
@@ -143,7 +143,7 @@ class Step6RedisOutageTest {
         long hits = feed.hits();
         assertThat(api.wholeFeed(reader, 3)).as("the feed right after Redis returns")
                 .containsExactlyElementsOf(newestFirst(expected));
-        assertThat(redis.tweetIds(reader)).as("the list, refilled").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(redis.tweetIds(reader)).as("the timeline, refilled").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(api.wholeFeed(reader, 3)).containsExactlyElementsOf(newestFirst(expected));
         assertThat(feed.hits()).as("pages served from the cache again").isGreaterThan(hits);
         JsonNode back = stats();
@@ -155,7 +155,7 @@ class Step6RedisOutageTest {
         awaitQuiescence();
         hits = feed.hits();
         assertThat(api.page(reader, 100, null).ids()).containsExactlyElementsOf(newestFirst(expected));
-        assertThat(feed.hits()).as("the pushed list answers").isEqualTo(hits + 1);
+        assertThat(feed.hits()).as("the pushed timeline answers").isEqualTo(hits + 1);
         assertThat(redis.tweetIds(reader)).contains(after);
     }
 
