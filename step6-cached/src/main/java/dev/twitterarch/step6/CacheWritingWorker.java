@@ -55,6 +55,7 @@ class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor
 
     @Override
     public Runnable purge(Purge purge) {
+        rows.sweepDeletedTweets(purge.followerId(), purge.followeeId()); // what step 5's purge may leave
         return () -> cache.refresh(List.of(purge.followerId()));
     }
 }

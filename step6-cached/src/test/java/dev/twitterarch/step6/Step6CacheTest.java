@@ -40,6 +40,8 @@ import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.JdbcActivity;
 import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.messaging.ConsumerGroup;
+import dev.twitterarch.messaging.Rabbit;
+import dev.twitterarch.messaging.Topology;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -95,6 +97,12 @@ class Step6CacheTest {
 
     @Autowired
     ConsumerGroup workers;
+
+    @Autowired
+    Rabbit rabbit;
+
+    @Autowired
+    Topology topology;
 
     ApiClient api;
     RedisProbe redis;
@@ -479,6 +487,44 @@ class Step6CacheTest {
         assertThat(feed.hits() - hits).as("pages served from the cache").isGreaterThanOrEqualTo(expected.size() / 25);
     }
 
+    // --- feed rows ------------------------------------------------------------------------------------
+
+    /**
+     * Proves: a tweet deleted while a follower did not follow its author leaves that follower's feed,
+     * also when they follow again before their unfollow's purge runs. The row was written while
+     * they followed; the delete is taken out of the feeds of the author's followers of its moment
+     * (not this one); step 5's purge then finds them following again and keeps every row. Without
+     * step 6's sweep the dead row stays: the first page holds an entry that hydrates to nothing.
+     * The workers are stopped so that the purge runs after the new follow, as behind a backlog.
+     */
+    @Test
+    void aPurgeThatARefollowOvertakesLeavesNoDeletedTweet() {
+        long reader = api.createUser();
+        long witness = api.createUser(); // a follower throughout: the delete's fan-out has a batch to show
+        long author = api.createUser();
+        long kept = api.tweet(author, "kept");
+        long deleted = api.tweet(author, "deleted while the reader does not follow");
+        api.follow(reader, author).expect(201);
+        api.follow(witness, author).expect(201);
+        awaitQuiescence();
+        assertThat(feedRows(reader, author)).containsExactlyInAnyOrder(kept, deleted);
+
+        workers.stop();
+        try {
+            api.unfollow(reader, author);    // its purge waits in a worker queue
+            api.deleteTweet(author, deleted); // dispatched to the author's followers now: the witness only
+            await("the purge and the witness's removal to wait in the worker queues").atMost(Duration.ofSeconds(60))
+                    .until(() -> readyInWorkerQueues() == 2);
+            api.follow(reader, author).expect(201);
+        } finally {
+            workers.start();
+        }
+        awaitQuiescence();
+
+        assertThat(feedRows(reader, author)).as("the reader's rows of the author").containsExactly(kept);
+        assertThat(api.wholeFeed(reader, 1)).containsExactly(kept);
+    }
+
     // --- redelivery -----------------------------------------------------------------------------------
 
     /**
@@ -624,6 +670,16 @@ class Step6CacheTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private List<Long> feedRows(long reader, long author) {
+        return jdbc.sql("SELECT tweet_id FROM feed_items WHERE user_id = :reader AND author_id = :author")
+                .param("reader", reader).param("author", author).query(Long.class).list();
+    }
+
+    /** Messages ready in the queues of this context's fan-out (the events queue and the worker queues). */
+    private long readyInWorkerQueues() {
+        return topology.workQueues().stream().mapToLong(rabbit::depth).sum();
     }
 
     /** The rows a worker commits for these tweets in the reader's feed (before its push). */
