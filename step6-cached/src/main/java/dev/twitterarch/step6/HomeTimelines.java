@@ -1,8 +1,14 @@
 package dev.twitterarch.step6;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.twitterarch.common.feed.FeedCursor;
 import dev.twitterarch.common.feed.FeedItemStore;
@@ -13,51 +19,59 @@ import dev.twitterarch.common.user.UserStore;
 import dev.twitterarch.messaging.AfterCommit;
 
 /**
- * Step 6's feed: each reader's home timeline cached in Redis ({@code feed:{id}}, a sorted set of
- * {@link SortedSetTimelines}) in front of step 5's feed_items, which stays the truth.
+ * Step 6's feed: push for most authors, pull for celebrities, both through Redis.
  *
  * <ul>
- *   <li>Writes: step 5's outbox fan-out, unchanged. After each commit the cached timelines that
- *       exist follow: the author's own at once (here), the followers' once a worker has written
- *       their rows ({@link CacheWritingWorker}). A follow or an unfollow drops the follower's
- *       timeline; it is loaded again at the next read.</li>
- *   <li>Reads: a page from the sorted set (a hit); a timeline not cached is loaded from feed_items
- *       (its newest 800 rows) and cached (a miss); a page below the cached part, or any page while
- *       Redis is down, comes from PostgreSQL.</li>
+ *   <li>Push: each reader's home timeline is cached in Redis ({@code feed:{id}}, a sorted set of
+ *       {@link SortedSetTimelines}) in front of step 5's feed_items, which stays the truth. After
+ *       each commit the cached timelines that exist follow: the author's own at once (here), the
+ *       followers' once a worker has written their rows ({@link CacheWritingWorker}). A follow or
+ *       an unfollow drops the follower's cached timeline; the next read loads it again.</li>
+ *   <li>Pull: a celebrity's tweets get no follower rows ({@link CelebritySkippingDispatcher}); they
+ *       are cached once, in the author's own timeline ({@code timeline:{id}}, filled from tweets),
+ *       and a page of a reader's feed merges the reader's home timeline with the timelines of the
+ *       celebrities they follow, newest first, each tweet once. The home timeline caches the list
+ *       of those celebrities with its rows (both are loaded, and dropped, together).</li>
+ *   <li>Each part of a page is exact: a part that the cache cannot answer (not cached: loaded and
+ *       cached now; deeper than the cached window; Redis down) comes from PostgreSQL, feed_items for
+ *       the home timeline, tweets for a celebrity's. So the merged page is step 1's page.</li>
  * </ul>
  */
 class HomeTimelines implements FeedStrategy {
 
     private final FeedStrategy fanOut;
     private final FeedItemStore feedItems;
+    private final Celebrities celebrities;
     private final UserStore users;
     private final SortedSetTimelines timelines;
     private final CachedTweets tweets;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
-    HomeTimelines(FeedStrategy fanOut, FeedItemStore feedItems, UserStore users, SortedSetTimelines timelines,
-                  CachedTweets tweets) {
+    HomeTimelines(FeedStrategy fanOut, FeedItemStore feedItems, Celebrities celebrities, UserStore users,
+                  SortedSetTimelines timelines, CachedTweets tweets) {
         this.fanOut = fanOut;
         this.feedItems = feedItems;
+        this.celebrities = celebrities;
         this.users = users;
         this.timelines = timelines;
         this.tweets = tweets;
     }
 
-    // --- the API side: step 5's outbox fan-out, plus the author's own timeline at once --------------
+    // --- the API side: step 5's outbox fan-out, plus the author's own timelines at once -------------
 
+    /** The author's home timeline and their own timeline take the tweet (each where it is cached). */
     @Override
     public void tweetPosted(Tweet tweet) {
         fanOut.tweetPosted(tweet);
-        AfterCommit.run(() -> delivered(refOf(tweet), List.of(tweet.userId())));
+        AfterCommit.run(() -> timelines.push(refOf(tweet), authorsTimelines(tweet.userId())));
     }
 
     @Override
     public void tweetDeleted(Tweet tweet) {
         fanOut.tweetDeleted(tweet);
         AfterCommit.run(() -> {
-            withdrawn(refOf(tweet), List.of(tweet.userId()));
+            timelines.remove(refOf(tweet), authorsTimelines(tweet.userId()));
             tweets.evict(tweet.id());
         });
     }
@@ -78,6 +92,14 @@ class HomeTimelines implements FeedStrategy {
         return new TweetRef(tweet.id(), tweet.userId());
     }
 
+    /**
+     * Every author's own timeline is kept exact wherever it is cached, celebrity or not: it is one
+     * more key in the same script call, and so a promotion or a demotion never finds it stale.
+     */
+    private static List<String> authorsTimelines(long authorId) {
+        return List.of(TimelineKeys.feed(authorId), TimelineKeys.timeline(authorId));
+    }
+
     // --- after a commit: the cached copies follow feed_items --------------------------------------
 
     /** These readers' feed rows for the tweet are committed: their cached timelines take it. */
@@ -90,7 +112,7 @@ class HomeTimelines implements FeedStrategy {
         timelines.remove(tweet, readers.stream().map(TimelineKeys::feed).toList());
     }
 
-    /** These readers' feeds changed as a whole (a follow, an unfollow): their cached copies go. */
+    /** These readers' feeds changed as a whole (a follow, an unfollow, a promotion): their cached copies go. */
     void refresh(Collection<Long> readers) {
         timelines.invalidate(readers.stream().map(TimelineKeys::feed).toList());
     }
@@ -99,26 +121,100 @@ class HomeTimelines implements FeedStrategy {
 
     @Override
     public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
-        List<SortedSetTimelines.Cached> reply = timelines.page(List.of(TimelineKeys.feed(userId)), cursor, limit);
-        if (reply == null) { // Redis did not answer
+        List<SortedSetTimelines.Cached> home = timelines.page(List.of(TimelineKeys.feed(userId)), cursor, limit);
+        if (home == null) { // Redis did not answer
             misses.incrementAndGet();
-            return feedItems.page(userId, cursor, limit);
+            return fromPostgres(userId, cursor, limit);
         }
-        SortedSetTimelines.Cached cached = reply.get(0);
-        if (cached != null && cached.answers(limit)) {
-            hits.incrementAndGet();
-            return cached.entries();
+        Read read = new Read(cursor, limit);
+        SortedSetTimelines.Cached cached = home.get(0);
+        List<Long> followedCelebrities;
+        if (cached == null) {
+            Loaded loaded = loadHome(userId);
+            read.add(loaded, () -> feedItems.page(userId, cursor, limit));
+            followedCelebrities = loaded.celebrities();
+        } else {
+            read.add(cached, () -> feedItems.page(userId, cursor, limit));
+            followedCelebrities = parseIds(cached.meta());
         }
-        misses.incrementAndGet();
-        if (cached != null) { // deeper than the cached part: PostgreSQL has the rest
-            return feedItems.page(userId, cursor, limit);
+        if (!followedCelebrities.isEmpty()) {
+            mergeCelebrities(read, followedCelebrities);
         }
-        Loaded loaded = load(userId);
-        return loaded.answers(cursor, limit) ? loaded.page(cursor, limit) : feedItems.page(userId, cursor, limit);
+        (read.fromCacheOnly ? hits : misses).incrementAndGet();
+        return merge(read.parts, limit);
     }
 
-    /** What a fill loaded from PostgreSQL: the newest entries, and whether they are the whole timeline. */
-    record Loaded(List<TweetRef> newest, boolean whole) {
+    private void mergeCelebrities(Read read, List<Long> authors) {
+        List<SortedSetTimelines.Cached> cached = timelines.page(authors.stream().map(TimelineKeys::timeline).toList(),
+                read.cursor, read.limit);
+        if (cached == null) {
+            read.fromPostgres(celebrities.tweetsOf(authors, read.cursor, read.limit));
+            return;
+        }
+        for (int i = 0; i < authors.size(); i++) {
+            long author = authors.get(i);
+            Supplier<List<TweetRef>> fromTweets = () -> celebrities.tweetsOf(author, read.cursor, read.limit);
+            if (cached.get(i) == null) {
+                read.add(loadTimeline(author), fromTweets);
+            } else {
+                read.add(cached.get(i), fromTweets);
+            }
+        }
+    }
+
+    /** The parts of one page, and whether Redis answered all of them. */
+    private static final class Read {
+        final FeedCursor cursor;
+        final int limit;
+        final List<List<TweetRef>> parts = new ArrayList<>();
+        boolean fromCacheOnly = true;
+
+        Read(FeedCursor cursor, int limit) {
+            this.cursor = cursor;
+            this.limit = limit;
+        }
+
+        void add(SortedSetTimelines.Cached cached, Supplier<List<TweetRef>> fromPostgres) {
+            if (cached.answers(limit)) {
+                parts.add(cached.entries());
+            } else {
+                fromPostgres(fromPostgres.get()); // deeper than the cached window
+            }
+        }
+
+        void add(Loaded loaded, Supplier<List<TweetRef>> fromPostgres) {
+            fromCacheOnly = false;
+            parts.add(loaded.answers(cursor, limit) ? loaded.page(cursor, limit) : fromPostgres.get());
+        }
+
+        void fromPostgres(List<TweetRef> part) {
+            fromCacheOnly = false;
+            parts.add(part);
+        }
+    }
+
+    /** Redis down: both parts from PostgreSQL. */
+    private List<TweetRef> fromPostgres(long userId, FeedCursor cursor, int limit) {
+        List<TweetRef> own = feedItems.page(userId, cursor, limit);
+        List<Long> followed = celebrities.followedBy(userId);
+        return followed.isEmpty() ? own : merge(List.of(own, celebrities.tweetsOf(followed, cursor, limit)), limit);
+    }
+
+    /**
+     * Newest first, each tweet once (a celebrity's tweet may also have a row in the home timeline,
+     * written before their promotion), at most {@code limit}.
+     */
+    static List<TweetRef> merge(List<List<TweetRef>> parts, int limit) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        TreeMap<Long, TweetRef> byId = new TreeMap<>(Comparator.reverseOrder());
+        parts.forEach(part -> part.forEach(ref -> byId.putIfAbsent(ref.tweetId(), ref)));
+        return byId.values().stream().limit(limit).toList();
+    }
+
+    /** What a fill loaded from PostgreSQL: the newest entries, whether they are all, and (a home timeline) the celebrities followed. */
+    record Loaded(List<TweetRef> newest, boolean whole, List<Long> celebrities) {
 
         List<TweetRef> page(FeedCursor cursor, int limit) {
             return newest.stream().filter(ref -> ref.tweetId() < cursor.before()).limit(limit).toList();
@@ -130,23 +226,41 @@ class HomeTimelines implements FeedStrategy {
     }
 
     /**
-     * Loads the newest entries of a reader's feed from PostgreSQL and caches them, unless another
-     * reader is loading it already (then this one just answers from what it loaded). The claim comes
-     * first: a row committed after it is pushed onto the claimed set, one committed before is loaded.
+     * Loads the newest entries of a reader's feed, and the celebrities they follow, from PostgreSQL
+     * and caches them, unless another reader is loading it already (then this one just answers from
+     * what it loaded). The claim comes first: a row committed after it is pushed onto the claimed
+     * set, one committed before is loaded; a follow committed after it drops the claim.
      */
-    Loaded load(long userId) {
+    Loaded loadHome(long userId) {
         String key = TimelineKeys.feed(userId);
         String token = timelines.claim(key);
         List<TweetRef> newest = feedItems.page(userId, FeedCursor.FIRST, timelines.capacity());
+        List<Long> followed = celebrities.followedBy(userId);
         boolean whole = newest.size() < timelines.capacity();
         if (token != null) {
-            if (newest.isEmpty() && !users.exists(userId)) {
+            if (newest.isEmpty() && followed.isEmpty() && !users.exists(userId)) {
                 timelines.abandon(key, token); // no timeline for an id that belongs to nobody
             } else {
-                timelines.fill(key, token, newest, whole, "");
+                timelines.fill(key, token, newest, whole, followed.stream().map(String::valueOf).collect(Collectors.joining(",")));
             }
         }
-        return new Loaded(newest, whole);
+        return new Loaded(newest, whole, followed);
+    }
+
+    /** Loads an author's own newest tweets from PostgreSQL and caches them (a celebrity's timeline). */
+    Loaded loadTimeline(long authorId) {
+        String key = TimelineKeys.timeline(authorId);
+        String token = timelines.claim(key);
+        List<TweetRef> newest = celebrities.tweetsOf(authorId, FeedCursor.FIRST, timelines.capacity());
+        boolean whole = newest.size() < timelines.capacity();
+        if (token != null) {
+            timelines.fill(key, token, newest, whole, "");
+        }
+        return new Loaded(newest, whole, List.of());
+    }
+
+    private static List<Long> parseIds(String csv) {
+        return csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).map(Long::valueOf).toList();
     }
 
     long hits() {
