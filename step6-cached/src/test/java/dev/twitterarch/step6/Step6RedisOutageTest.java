@@ -37,9 +37,12 @@ import tools.jackson.databind.JsonNode;
  * Redis ({@link RedisProbe}) goes straight to the server.
  *
  * <p>A schema of its own: no other context's outbox relay takes this context's events (their
- * workers would push through a Redis connection this test does not cut).
+ * workers would push through a Redis connection this test does not cut). An author with 3
+ * followers is a celebrity here (threshold 2); the other tests' authors have one follower each.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "twitter.schema=step6_outage")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "twitter.schema=step6_outage",
+        "twitter.feed.celebrity-threshold=2"})
 class Step6RedisOutageTest {
 
     /** A generous bound for one request while Redis hangs: a few Redis calls, each cut off at the 250 ms timeout. */
@@ -157,6 +160,38 @@ class Step6RedisOutageTest {
         assertThat(api.page(reader, 100, null).ids()).containsExactlyElementsOf(newestFirst(expected));
         assertThat(feed.hits()).as("the pushed timeline answers").isEqualTo(hits + 1);
         assertThat(redis.tweetIds(reader)).contains(after);
+    }
+
+    /**
+     * Proves: with Redis down, a reader's page still merges the tweets of the celebrities they
+     * follow, from PostgreSQL (the celebrities table and tweets), also a celebrity's tweet posted
+     * during the outage (it has no follower rows at all); once Redis is back, the cached pages are
+     * the same.
+     */
+    @Test
+    void redisDownStillMergesCelebrities() {
+        long star = api.createUser();
+        long reader = api.createUser();
+        api.follow(reader, star).expect(201);
+        api.follow(api.createUser(), star).expect(201);
+        api.follow(api.createUser(), star).expect(201);
+        List<Long> expected = new ArrayList<>(List.of(api.tweet(star, "before"), api.tweet(reader, "own, before")));
+        awaitQuiescence();
+        assertThat(api.wholeFeed(reader, 1)).containsExactlyElementsOf(newestFirst(expected)); // cached, merged
+
+        redisProxy().cut();
+        expected.add(timed("POST a celebrity's tweet", () -> api.tweet(star, "during the outage")));
+        awaitQuiescence();
+        assertThat(timed("GET the feed", () -> api.page(reader, 10, null).ids()))
+                .as("merged from PostgreSQL").containsExactlyElementsOf(newestFirst(expected));
+        assertThat(timed("GET a page", () -> api.page(reader, 1, null).ids())).containsExactly(newestFirst(expected).get(0));
+
+        redisProxy().restore();
+        awaitRedisInUse();
+        assertThat(api.wholeFeed(reader, 1)).as("merged from Redis again").containsExactlyElementsOf(newestFirst(expected));
+        long hits = feed.hits();
+        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected));
+        assertThat(feed.hits()).isGreaterThan(hits);
     }
 
     /**
