@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -45,17 +44,17 @@ class HomeTimelines implements FeedStrategy {
     private final UserStore users;
     private final SortedSetTimelines timelines;
     private final CachedTweets tweets;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    private final CacheMeters meters;
 
     HomeTimelines(FeedStrategy fanOut, FeedItemStore feedItems, Celebrities celebrities, UserStore users,
-                  SortedSetTimelines timelines, CachedTweets tweets) {
+                  SortedSetTimelines timelines, CachedTweets tweets, CacheMeters meters) {
         this.fanOut = fanOut;
         this.feedItems = feedItems;
         this.celebrities = celebrities;
         this.users = users;
         this.timelines = timelines;
         this.tweets = tweets;
+        this.meters = meters;
     }
 
     // --- the API side: step 5's outbox fan-out, plus the author's own timelines at once -------------
@@ -123,7 +122,7 @@ class HomeTimelines implements FeedStrategy {
     public List<TweetRef> read(long userId, FeedCursor cursor, int limit) {
         List<SortedSetTimelines.Cached> home = timelines.page(List.of(TimelineKeys.feed(userId)), cursor, limit);
         if (home == null) { // Redis did not answer
-            misses.incrementAndGet();
+            meters.read(CacheMeters.Result.REDIS_DOWN);
             return fromPostgres(userId, cursor, limit);
         }
         Read read = new Read(cursor, limit);
@@ -139,8 +138,9 @@ class HomeTimelines implements FeedStrategy {
         }
         if (!followedCelebrities.isEmpty()) {
             mergeCelebrities(read, followedCelebrities);
+            meters.merged(followedCelebrities.size());
         }
-        (read.fromCacheOnly ? hits : misses).incrementAndGet();
+        meters.read(read.result);
         return merge(read.parts, limit);
     }
 
@@ -148,7 +148,7 @@ class HomeTimelines implements FeedStrategy {
         List<SortedSetTimelines.Cached> cached = timelines.page(authors.stream().map(TimelineKeys::timeline).toList(),
                 read.cursor, read.limit);
         if (cached == null) {
-            read.fromPostgres(celebrities.tweetsOf(authors, read.cursor, read.limit));
+            read.fromPostgres(celebrities.tweetsOf(authors, read.cursor, read.limit), CacheMeters.Result.REDIS_DOWN);
             return;
         }
         for (int i = 0; i < authors.size(); i++) {
@@ -162,12 +162,12 @@ class HomeTimelines implements FeedStrategy {
         }
     }
 
-    /** The parts of one page, and whether Redis answered all of them. */
+    /** The parts of one page, and where the worst of them came from (a hit if Redis answered them all). */
     private static final class Read {
         final FeedCursor cursor;
         final int limit;
         final List<List<TweetRef>> parts = new ArrayList<>();
-        boolean fromCacheOnly = true;
+        CacheMeters.Result result = CacheMeters.Result.HIT;
 
         Read(FeedCursor cursor, int limit) {
             this.cursor = cursor;
@@ -178,18 +178,19 @@ class HomeTimelines implements FeedStrategy {
             if (cached.answers(limit)) {
                 parts.add(cached.entries());
             } else {
-                fromPostgres(fromPostgres.get()); // deeper than the cached window
+                fromPostgres(fromPostgres.get(), CacheMeters.Result.PAST_CACHE); // deeper than the cached window
             }
         }
 
         void add(Loaded loaded, Supplier<List<TweetRef>> fromPostgres) {
-            fromCacheOnly = false;
-            parts.add(loaded.answers(cursor, limit) ? loaded.page(cursor, limit) : fromPostgres.get());
+            fromPostgres(loaded.answers(cursor, limit) ? loaded.page(cursor, limit) : fromPostgres.get(), CacheMeters.Result.FILL);
         }
 
-        void fromPostgres(List<TweetRef> part) {
-            fromCacheOnly = false;
+        void fromPostgres(List<TweetRef> part, CacheMeters.Result why) {
             parts.add(part);
+            if (why.ordinal() > result.ordinal()) {
+                result = why;
+            }
         }
     }
 
@@ -264,10 +265,10 @@ class HomeTimelines implements FeedStrategy {
     }
 
     long hits() {
-        return hits.get();
+        return meters.hits();
     }
 
     long misses() {
-        return misses.get();
+        return meters.misses();
     }
 }

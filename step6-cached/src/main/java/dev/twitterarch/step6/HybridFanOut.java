@@ -47,12 +47,15 @@ class HybridFanOut implements EventSink {
     private final Celebrities celebrities;
     private final FollowerStore followers;
     private final SortedSetTimelines timelines;
+    private final CacheMeters meters;
 
-    HybridFanOut(EventSink outbox, Celebrities celebrities, FollowerStore followers, SortedSetTimelines timelines) {
+    HybridFanOut(EventSink outbox, Celebrities celebrities, FollowerStore followers, SortedSetTimelines timelines,
+                 CacheMeters meters) {
         this.outbox = outbox;
         this.celebrities = celebrities;
         this.followers = followers;
         this.timelines = timelines;
+        this.meters = meters;
     }
 
     @Override
@@ -60,7 +63,9 @@ class HybridFanOut implements EventSink {
         event.accept(new FeedEvent.Visitor<Void>() {
             @Override
             public Void tweetPosted(TweetPosted posted) {
-                if (!celebrities.isCelebrityHeld(posted.authorId())) {
+                if (celebrities.isCelebrityHeld(posted.authorId())) {
+                    AfterCommit.run(meters::celebrityTweet);
+                } else {
                     outbox.emit(posted);
                 }
                 return null;
@@ -96,6 +101,7 @@ class HybridFanOut implements EventSink {
             return;
         }
         List<Long> fans = followers.followersOf(userId);
+        AfterCommit.run(() -> meters.statusChanged(status.celebrity()));
         if (status.celebrity()) {
             AfterCommit.run(() -> timelines.invalidate(fans.stream().map(TimelineKeys::feed).toList()));
         } else {

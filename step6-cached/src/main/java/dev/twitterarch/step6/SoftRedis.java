@@ -3,7 +3,6 @@ package dev.twitterarch.step6;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -32,9 +31,8 @@ class SoftRedis {
     private static final Logger log = LoggerFactory.getLogger(SoftRedis.class);
 
     private final UnifiedJedis redis;
+    private final CacheMeters meters;
     private final AtomicBoolean missedWrites = new AtomicBoolean();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
     private volatile Instant lastWarning = Instant.EPOCH;
     private volatile Instant pausedUntil = Instant.EPOCH;
     private volatile Duration pause = MIN_PAUSE;
@@ -42,25 +40,28 @@ class SoftRedis {
     static final Duration MIN_PAUSE = Duration.ofSeconds(1);
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
-    SoftRedis(UnifiedJedis redis) {
+    SoftRedis(UnifiedJedis redis, CacheMeters meters) {
         this.redis = redis;
+        this.meters = meters;
     }
 
     <T> T call(Function<UnifiedJedis, T> command, Supplier<T> fallback) {
         if (Instant.now().isBefore(pausedUntil)) {
-            skipped.incrementAndGet();
+            meters.redisSkipped();
             missedWrites.set(true); // a skipped write is a missed write
             return fallback.get();
         }
+        long started = System.nanoTime();
         try {
             if (missedWrites.get()) {
                 dropStaleFeeds();
             }
             T result = command.apply(redis);
+            meters.redisCall(System.nanoTime() - started, true);
             pause = MIN_PAUSE;
             return result;
         } catch (RuntimeException e) {
-            failures.incrementAndGet();
+            meters.redisCall(System.nanoTime() - started, false);
             missedWrites.set(true);
             pausedUntil = Instant.now().plus(pause);
             pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
@@ -74,9 +75,6 @@ class SoftRedis {
         return Instant.now().isBefore(pausedUntil);
     }
 
-    long skipped() {
-        return skipped.get();
-    }
 
     void run(java.util.function.Consumer<UnifiedJedis> command) {
         call(jedis -> {
@@ -85,9 +83,6 @@ class SoftRedis {
         }, () -> null);
     }
 
-    long failures() {
-        return failures.get();
-    }
 
     private synchronized void dropStaleFeeds() {
         if (!missedWrites.compareAndSet(true, false)) {
@@ -115,7 +110,7 @@ class SoftRedis {
         Instant now = Instant.now();
         if (now.isAfter(lastWarning.plusSeconds(10))) {
             lastWarning = now;
-            log.warn("Redis unavailable, serving from PostgreSQL: {} ({} failed calls so far)", e.toString(), failures.get());
+            log.warn("Redis unavailable, serving from PostgreSQL: {} ({} failed calls so far)", e.toString(), meters.redisFailures());
         }
     }
 }

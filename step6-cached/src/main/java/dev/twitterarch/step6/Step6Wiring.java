@@ -22,6 +22,8 @@ import dev.twitterarch.messaging.Role;
 import dev.twitterarch.step5.BatchWorker;
 import dev.twitterarch.step5.FanOutMetrics;
 import dev.twitterarch.step5.Outbox;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -57,8 +59,13 @@ class Step6Wiring {
 
     /** With {@code twitter.reset-on-start} (the demos) the cache starts empty too, like the schema. */
     @Bean
-    SoftRedis softRedis(RedisClient redisClient, TwitterProperties twitter) {
-        SoftRedis redis = new SoftRedis(redisClient);
+    CacheMeters cacheMeters(MeterRegistry registry) {
+        return new CacheMeters(registry);
+    }
+
+    @Bean
+    SoftRedis softRedis(RedisClient redisClient, CacheMeters meters, TwitterProperties twitter) {
+        SoftRedis redis = new SoftRedis(redisClient, meters);
         if (twitter.resetOnStart()) {
             redis.run(jedis -> {
                 redis.drop(TimelineKeys.FEED_PATTERN);
@@ -86,8 +93,10 @@ class Step6Wiring {
     }
 
     @Bean
-    Celebrities celebrities(JdbcClient jdbc, CelebritySettings settings) {
-        return new Celebrities(jdbc, settings);
+    Celebrities celebrities(JdbcClient jdbc, CelebritySettings settings, MeterRegistry registry) {
+        Celebrities celebrities = new Celebrities(jdbc, settings);
+        Gauge.builder("twitter.celebrities", celebrities::count).description("authors who are celebrities now").register(registry);
+        return celebrities;
     }
 
     /**
@@ -98,9 +107,11 @@ class Step6Wiring {
     @Bean
     @Primary
     HomeTimelines homeTimelines(FeedItemStore feedItems, Outbox outbox, FanOutMetrics metrics, Celebrities celebrities,
-                                FollowerStore followers, UserStore users, SortedSetTimelines timelines, CachedTweets tweets) {
-        QueuedFeed fanOut = new QueuedFeed(feedItems, metrics.countingTweets(new HybridFanOut(outbox, celebrities, followers, timelines)));
-        return new HomeTimelines(fanOut, feedItems, celebrities, users, timelines, tweets);
+                                FollowerStore followers, UserStore users, SortedSetTimelines timelines, CachedTweets tweets,
+                                CacheMeters meters) {
+        QueuedFeed fanOut = new QueuedFeed(feedItems,
+                metrics.countingTweets(new HybridFanOut(outbox, celebrities, followers, timelines, meters)));
+        return new HomeTimelines(fanOut, feedItems, celebrities, users, timelines, tweets, meters);
     }
 
 

@@ -560,14 +560,16 @@ class Step6CacheTest {
     // --- stats and warming ----------------------------------------------------------------------------
 
     /**
-     * Proves: GET /cache/stats reports hits, misses, the hit ratio, the cached feeds and Redis'
-     * memory, and they move: a cold read is a miss and caches one more feed, a warm read is a hit.
+     * Proves: GET /cache/stats reports hits, misses, the hit ratio, the cached feeds, the memory of
+     * one and Redis' time, and they move: a cold read is a miss and caches one more feed, a warm read
+     * is a hit; /metrics exports the same counts as Micrometer meters (Prometheus text).
      */
     @Test
     void cacheStatsReportAndMove() {
         JsonNode before = stats();
         assertThat(before.properties()).extracting(Map.Entry::getKey).contains(
-                "hits", "misses", "hit_ratio", "cached_feeds", "redis_server_used_memory_bytes", "redis_up", "redis_failures");
+                "hits", "misses", "hit_ratio", "cached_feeds", "redis_server_used_memory_bytes", "redis_up", "redis_failures",
+                "merges", "redis_time_ms", "memory_per_cached_feed_bytes", "celebrities", "celebrity_threshold");
         assertThat(before.get("redis_up").asBoolean()).isTrue();
         assertThat(before.get("redis_server_used_memory_bytes").asLong()).isPositive();
 
@@ -592,6 +594,16 @@ class Step6CacheTest {
         assertThat(afterHits.get("hit_ratio").asDouble()).isCloseTo((double) hits / (hits + misses),
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(afterHits.get("redis_failures").asLong()).isZero();
+        assertThat(afterHits.get("memory_per_cached_feed_bytes").asLong()).as("memory of a cached feed").isPositive();
+        assertThat(afterHits.get("redis_time_ms").asDouble()).isGreaterThan(before.get("redis_time_ms").asDouble());
+        assertThat(afterHits.get("celebrity_threshold").asLong()).isEqualTo(1000);
+
+        String metrics = api.send("GET", "/metrics", Map.of("Accept", "text/plain"), null).expect(200).body();
+        assertThat(metrics).as("/metrics")
+                .containsPattern("twitter_cache_reads_total\\{[^}]*result=\"hit\"[^}]*} " + hits + "\\.0")
+                .contains("twitter_cache_reads_total{", "result=\"fill\"", "twitter_cache_merges_total",
+                        "twitter_cache_redis_seconds_count{", "outcome=\"ok\"", "twitter_cache_redis_skipped_total",
+                        "twitter_celebrities{", "twitter_celebrity_changes_total{", "twitter_celebrity_tweets_total");
     }
 
     /**

@@ -60,6 +60,9 @@ class Step6CelebrityTest {
     @Autowired
     HomeTimelines feed;
 
+    @Autowired
+    CacheMeters meters;
+
     ApiClient api;
     RedisProbe redis;
 
@@ -82,9 +85,12 @@ class Step6CelebrityTest {
     @Test
     void aCelebrityTweetWritesNoFollowerRowsYetReachesEveryFollower() {
         long star = api.createUser();
+        long promotions = meters.promotions();
         List<Long> fans = followers(star, THRESHOLD + 2);
         awaitQuiescence();
         assertThat(isCelebrity(star)).isTrue();
+        assertThat(meters.promotions() - promotions).isEqualTo(1);
+        long skipped = meters.celebrityTweets();
         fans.forEach(fan -> assertThat(api.page(fan, 20, null).ids()).isEmpty()); // caches every fan's (empty) timeline
 
         long tweet = api.tweet(star, "to everyone, at once");
@@ -100,6 +106,7 @@ class Step6CelebrityTest {
             assertThat(api.wholeFeed(fan, 1)).as("fan %d's feed", fan).containsExactly(tweet);
         }
         assertThat(redis.timelineTweetIds(star)).as("the celebrity's timeline, cached once").containsExactly(tweet);
+        assertThat(meters.celebrityTweets() - skipped).as("tweets left out of the fan-out").isEqualTo(1);
         assertThat(api.wholeFeed(star, 1)).as("the celebrity's own feed").containsExactly(tweet);
     }
 
@@ -127,9 +134,11 @@ class Step6CelebrityTest {
         assertThat(api.wholeFeed(reader, 5)).containsExactlyElementsOf(expected); // warms the timelines and the tweets
         jdbcActivity.reset();
         long hits = feed.hits();
+        long merges = meters.merges();
         assertThat(api.wholeFeed(reader, 5)).containsExactlyElementsOf(expected);
         assertThat(jdbcActivity.byRequests()).as("PostgreSQL use by the warm merged reads").isEmpty();
         assertThat(feed.hits() - hits).isEqualTo(3);
+        assertThat(meters.merges() - merges).as("pages that merged the celebrity's timeline").isEqualTo(3);
     }
 
     /**
