@@ -1,7 +1,7 @@
 -- Step 6: the celebrity hybrid. An author followed by more than twitter.feed.celebrity-threshold
 -- users is listed here while they are one: their tweets are not fanned out, and each reader's page
 -- merges the tweets of the celebrities they follow at read time. Rows come and go as follows and
--- unfollows cross the threshold (CelebritySkippingDispatcher decides, one author at a time).
+-- unfollows cross the threshold (HybridFanOut decides, in their transactions, one author at a time).
 CREATE TABLE celebrities (
     user_id bigint      PRIMARY KEY,
     since   timestamptz NOT NULL DEFAULT now()

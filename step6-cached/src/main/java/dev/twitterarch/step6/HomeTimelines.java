@@ -26,7 +26,7 @@ import dev.twitterarch.messaging.AfterCommit;
  *       each commit the cached timelines that exist follow: the author's own at once (here), the
  *       followers' once a worker has written their rows ({@link CacheWritingWorker}). A follow or
  *       an unfollow drops the follower's cached timeline; the next read loads it again.</li>
- *   <li>Pull: a celebrity's tweets get no follower rows ({@link CelebritySkippingDispatcher}); they
+ *   <li>Pull: a celebrity's tweets get no follower rows ({@link HybridFanOut}); they
  *       are cached once, in the author's own timeline ({@code timeline:{id}}, filled from tweets),
  *       and a page of a reader's feed merges the reader's home timeline with the timelines of the
  *       celebrities they follow, newest first, each tweet once. The home timeline caches the list
