@@ -1,13 +1,10 @@
 package dev.twitterarch.step6;
 
-import dev.twitterarch.common.testing.FanOutQuiescence;
-import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +20,9 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -36,7 +30,6 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.twitterarch.common.feed.TweetRef;
 import dev.twitterarch.common.id.SnowflakeIds;
-import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.JdbcActivity;
 import dev.twitterarch.common.testing.TestServices;
 import dev.twitterarch.messaging.ConsumerGroup;
@@ -58,7 +51,7 @@ import tools.jackson.databind.JsonNode;
         "twitter.schema=step6_cache",
         "twitter.cache.warm-users=5"})
 @Import(JdbcActivity.class)
-class Step6CacheTest {
+class Step6CacheTest extends Step6ApplicationTest {
 
     private static final int CAPACITY = 800;
     private static final int WARM_USERS = 5;
@@ -68,17 +61,8 @@ class Step6CacheTest {
         TestServices.register(registry);
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    HomeTimelines feed;
-
     @Autowired
     SortedSetTimelines timelines;
-
-    @Autowired
-    ApplicationContext context;
 
     @Autowired
     FeedWarmer warmer;
@@ -103,20 +87,6 @@ class Step6CacheTest {
 
     @Autowired
     Topology topology;
-
-    ApiClient api;
-    RedisProbe redis;
-
-    @BeforeEach
-    void connect() {
-        api = new ApiClient(port);
-        redis = new RedisProbe();
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
-    }
 
     // --- a warm read costs PostgreSQL nothing -------------------------------------------------------
 
@@ -647,17 +617,6 @@ class Step6CacheTest {
 
     private JsonNode stats() {
         return api.get("/cache/stats", null).expect(200).json();
-    }
-
-    private void awaitQuiescence() {
-        await("fan-out to quiesce").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                .until(FanOutQuiescence.of(context)::getAsBoolean);
-    }
-
-    private static List<Long> newestFirst(java.util.Collection<Long> ids) {
-        List<Long> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.reverseOrder());
-        return sorted;
     }
 
     /** Runs {@code count} tasks on 8 threads; returns their results in task order. */

@@ -1,28 +1,20 @@
 package dev.twitterarch.step6;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.testing.ApiClient;
-import dev.twitterarch.common.testing.FanOutQuiescence;
 import dev.twitterarch.common.testing.JdbcActivity;
 import dev.twitterarch.common.testing.TestServices;
 
@@ -36,7 +28,7 @@ import dev.twitterarch.common.testing.TestServices;
         "twitter.schema=step6_celebrity_cases",
         "twitter.feed.celebrity-threshold=3"})
 @Import(JdbcActivity.class)
-class Step6CelebrityTest {
+class Step6CelebrityTest extends Step6ApplicationTest {
 
     private static final int THRESHOLD = 3;
 
@@ -45,12 +37,6 @@ class Step6CelebrityTest {
         TestServices.register(registry);
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    ApplicationContext context;
-
     @Autowired
     JdbcClient jdbc;
 
@@ -58,24 +44,7 @@ class Step6CelebrityTest {
     JdbcActivity jdbcActivity;
 
     @Autowired
-    HomeTimelines feed;
-
-    @Autowired
     CacheMeters meters;
-
-    ApiClient api;
-    RedisProbe redis;
-
-    @BeforeEach
-    void connect() {
-        api = new ApiClient(port);
-        redis = new RedisProbe();
-    }
-
-    @AfterEach
-    void disconnect() {
-        redis.close();
-    }
 
     /**
      * Proves: a celebrity's tweet creates no per-follower feed_items row (only the author's own),
@@ -263,16 +232,5 @@ class Step6CelebrityTest {
         List<Long> all = new ArrayList<>(readers);
         all.add(author);
         return all;
-    }
-
-    private static List<Long> newestFirst(List<Long> ids) {
-        List<Long> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.reverseOrder());
-        return sorted;
-    }
-
-    private void awaitQuiescence() {
-        await("fan-out to quiesce").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(FanOutQuiescence.of(context)::getAsBoolean);
     }
 }

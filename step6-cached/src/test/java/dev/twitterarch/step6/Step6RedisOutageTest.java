@@ -1,13 +1,10 @@
 package dev.twitterarch.step6;
 
-import dev.twitterarch.common.testing.FanOutQuiescence;
-import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,15 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.TcpProxy;
 import dev.twitterarch.common.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +36,7 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "twitter.schema=step6_outage",
         "twitter.feed.celebrity-threshold=2"})
-class Step6RedisOutageTest {
+class Step6RedisOutageTest extends Step6ApplicationTest {
 
     /** A generous bound for one request while Redis hangs: a few Redis calls, each cut off at the 250 ms timeout. */
     private static final Duration SLOW_BUT_ANSWERED = Duration.ofSeconds(2);
@@ -65,28 +58,9 @@ class Step6RedisOutageTest {
         return proxy;
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    HomeTimelines feed;
-
-    @Autowired
-    ApplicationContext context;
-
-    ApiClient api;
-    RedisProbe redis;
-
-    @BeforeEach
-    void connect() {
-        api = new ApiClient(port);
-        redis = new RedisProbe();
-    }
-
     @AfterEach
     void restoreRedis() {
         redisProxy().restore(); // whatever happened, the context (cached for other tests) gets its Redis back
-        redis.close();
     }
 
     /**
@@ -265,17 +239,6 @@ class Step6RedisOutageTest {
 
     private JsonNode stats() {
         return api.get("/cache/stats", null).expect(200).json();
-    }
-
-    private void awaitQuiescence() {
-        await("fan-out to quiesce").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                .until(FanOutQuiescence.of(context)::getAsBoolean);
-    }
-
-    private static List<Long> newestFirst(List<Long> ids) {
-        List<Long> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.reverseOrder());
-        return sorted;
     }
 
     /** Once Redis answers again, the next call through the cache reaches it (after the breaker's pause). */
