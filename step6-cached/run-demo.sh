@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Step 6 demo: a Redis list per feed in front of feed_items. Usage: [USERS=2000] [DEMO_REDIS_DB=6] ./run-demo.sh
+# Step 6 demo: cached timelines (Redis sorted sets) in front of feed_items, and the celebrity hybrid.
+# Usage: [USERS=2000] [DEMO_REDIS_DB=6] ./run-demo.sh
 JAVA_OPTS=${JAVA_OPTS:--Xmx512m}     # bounded heap, as in step 5 (the demos' default, explicit)
 source "$(dirname "${BASH_SOURCE[0]}")/../common/demo/demo-lib.sh"
 USERS=${USERS:-2000}
@@ -7,17 +8,22 @@ USERS=${USERS:-2000}
 # keeps feeds cached across runs, and --twitter.reset-on-start resets only PostgreSQL
 DEMO_REDIS_DB=${DEMO_REDIS_DB:-6}
 COLD_READS=20
+CELEBRITY_THRESHOLD=1000            # twitter.feed.celebrity-threshold's default (application.yml)
 
-demo_banner "Step 6: a Redis list per feed in front of feed_items (cache)" <<EOF
+demo_banner "Step 6: cached timelines in front of feed_items, and the celebrity hybrid" <<EOF
 Fan-out works as in step 5 (outbox, batches of 100, workers), and after each commit the workers
-also push the tweet onto the followers' Redis lists feed:{id} that exist (kept sorted, trimmed to 800):
-a circular buffer per feed. feed_items in PostgreSQL stays the truth. A read takes the page from the
-Redis list (a hit); a feed that is not cached is loaded from PostgreSQL and put into Redis (a miss),
-so a feed's first read costs a little more than step 5's and every following one less.
-Redis down means reads from PostgreSQL, never errors.
+also push the tweet onto the followers' cached home timelines feed:{id} that exist: a Redis sorted
+set per reader scored by tweet id, trimmed to the newest 800. feed_items in PostgreSQL stays the
+truth. A read takes its page from the sorted set (a hit); a timeline that is not cached is loaded
+from PostgreSQL and put into Redis (a miss), so a feed's first read costs a little more than step
+5's and every following one less. Redis down means reads from PostgreSQL, never errors.
+An author with more than $CELEBRITY_THRESHOLD followers is a celebrity: their tweets are not fanned
+out at all (no follower rows); they are cached once, in the author's timeline:{id}, and merged
+into each follower's page at read time.
 We create $USERS users who each post a tweet and all follow a celebrity, plus a reader who
-follows all $USERS of them, then time the celebrity's post, the fan-out lag, cold reads ($COLD_READS
-followers' first reads: misses that fill Redis) and warm reads (repeated: hits), and show /cache/stats.
+follows all $USERS of them, then time the celebrity's post, the lag until followers see it, cold
+reads ($COLD_READS followers' first reads: misses that fill Redis) and warm reads (repeated: hits),
+and show /cache/stats.
 EOF
 
 demo_services step6-cached      # Redis must answer before it can be emptied (demo_start checks again)
@@ -32,7 +38,7 @@ demo_setup_walkthrough
 demo_await_reader_backfilled
 
 demo_time_celebrity_post
-demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"      # its polls fill the sampled followers' lists
+demo_fanout_lag "$CELEBRITY" 3 "${FANS[@]}"      # its polls fill the sampled followers' timelines (merged: no fan-out to wait for)
 NEWEST=$DEMO_LAST_TWEET
 
 # cold: followers whose feed nobody has read yet (not among those demo_fanout_lag polled), one read each
@@ -49,11 +55,11 @@ demo_expect_eq "the celebrity's newest tweet tops a cold follower's feed" "$(jq 
 STATS1=$(cache_stats)
 demo_expect_eq "cache misses during the $COLD_READS cold reads" "$(jq -n --argjson a "$STATS0" --argjson b "$STATS1" '$b.misses - $a.misses')" "$COLD_READS"
 
-# warm: the same reads again and again (the follower's list was filled by the lag polls, the reader's by its first read)
+# warm: the same reads again and again (the follower's timeline was filled by the lag polls, the reader's by its first read)
 demo_time_feed_reads "$NEWEST"
 STATS2=$(cache_stats)
-# the warm reads hit, but for a list deleted since its last read: a follow's backfill that was
-# still running after the reader's first page was complete deletes the reader's list (refilled at
+# the warm reads hit, but for a timeline dropped since its last read: a follow's backfill that was
+# still running after the reader's first page was complete drops the reader's timeline (refilled at
 # the next read); so at least as many hits as timed reads
 WARM_HITS=$(jq -n --argjson a "$STATS1" --argjson b "$STATS2" '$b.hits - $a.hits')
 if ((WARM_HITS < 2 * 20 || WARM_HITS > 2 * (DEMO_WARMUP + 20))); then

@@ -1,5 +1,8 @@
 package dev.twitterarch.step6;
 
+import java.util.List;
+
+import dev.twitterarch.common.feed.TweetRef;
 import dev.twitterarch.messaging.AfterCommit;
 import dev.twitterarch.messaging.QueueConsumer;
 import dev.twitterarch.step5.BatchWorker;
@@ -11,19 +14,23 @@ import dev.twitterarch.step5.FollowerBatch.RemoveFromFeeds;
 
 /**
  * Step 5's batch worker with the cache behind it: the worker writes the batch into feed_items as
- * in step 5, and once that has committed, the same batch updates the readers' Redis lists
- * (feed_items stays the truth; a list that misses an update is dropped and refilled from it).
+ * in step 5, and once that has committed, the same batch updates the readers' cached timelines
+ * (feed_items stays the truth; a timeline that cannot follow a change exactly is dropped, and
+ * loaded again from it).
  */
 class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor<Runnable> {
 
     private final BatchWorker database;
-    private final CircularBufferFeed cache;
+    private final FeedRows rows;
+    private final HomeTimelines cache;
 
-    CacheWritingWorker(BatchWorker database, CircularBufferFeed cache) {
+    CacheWritingWorker(BatchWorker database, FeedRows rows, HomeTimelines cache) {
         this.database = database;
+        this.rows = rows;
         this.cache = cache;
     }
 
+    /** In the consumer's transaction: step 5's statements, then (after the commit) the cache. */
     @Override
     public void handle(Object message) {
         database.handle(message);
@@ -32,21 +39,23 @@ class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor
 
     @Override
     public Runnable addToFeeds(AddToFeeds add) {
-        return () -> cache.added(add.tweetId(), add.authorId(), add.followerIds());
+        List<Long> delivered = rows.readersHaving(add.tweetId(), add.followerIds());
+        return () -> cache.delivered(new TweetRef(add.tweetId(), add.authorId()), delivered);
     }
 
     @Override
     public Runnable removeFromFeeds(RemoveFromFeeds remove) {
-        return () -> cache.removed(remove.tweetId(), remove.authorId(), remove.followerIds());
+        return () -> cache.withdrawn(new TweetRef(remove.tweetId(), remove.authorId()), remove.followerIds());
     }
 
     @Override
     public Runnable backfill(Backfill backfill) {
-        return () -> cache.changed(backfill.followerId());
+        return () -> cache.refresh(List.of(backfill.followerId()));
     }
 
     @Override
     public Runnable purge(Purge purge) {
-        return () -> cache.changed(purge.followerId());
+        rows.sweepDeletedTweets(purge.followerId(), purge.followeeId()); // what step 5's purge may leave
+        return () -> cache.refresh(List.of(purge.followerId()));
     }
 }

@@ -36,7 +36,7 @@ class CachedTweets implements TweetHydrator {
         if (refs.isEmpty()) {
             return List.of();
         }
-        String[] keys = refs.stream().map(ref -> FeedKeys.tweet(ref.tweetId())).toArray(String[]::new);
+        String[] keys = refs.stream().map(ref -> TimelineKeys.tweet(ref.tweetId())).toArray(String[]::new);
         List<String> cached = redis.call(jedis -> jedis.mget(keys), () -> null);
         if (cached == null) {
             return tweets.hydrate(refs);
@@ -55,12 +55,17 @@ class CachedTweets implements TweetHydrator {
             loaded.forEach(view -> found.put(view.id(), view));
             redis.run(jedis -> {
                 try (AbstractPipeline pipeline = jedis.pipelined()) {
-                    loaded.forEach(view -> pipeline.setex(FeedKeys.tweet(view.id()), settings.ttl().toSeconds(),
+                    loaded.forEach(view -> pipeline.setex(TimelineKeys.tweet(view.id()), settings.ttl().toSeconds(),
                             JSON.writeValueAsString(view)));
                     pipeline.sync();
                 }
             });
         }
         return refs.stream().map(ref -> found.get(ref.tweetId())).filter(view -> view != null).toList();
+    }
+
+    /** A deleted tweet's copy goes. */
+    void evict(long tweetId) {
+        redis.run(jedis -> jedis.del(TimelineKeys.tweet(tweetId)));
     }
 }

@@ -10,20 +10,23 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Warms the feeds of the most recently active users at start, in the background, so the first
- * reads after a deploy (or a Redis restart) do not all miss at once.
+ * Warms the home timelines of the most recently active users, and the celebrities' own timelines,
+ * at start, in the background, so the first reads after a deploy (or a Redis restart) do not all
+ * miss at once.
  */
 class FeedWarmer implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(FeedWarmer.class);
 
     private final JdbcClient jdbc;
-    private final CircularBufferFeed feed;
+    private final HomeTimelines feed;
+    private final Celebrities celebrities;
     private final CacheSettings settings;
 
-    FeedWarmer(JdbcClient jdbc, CircularBufferFeed feed, CacheSettings settings) {
+    FeedWarmer(JdbcClient jdbc, HomeTimelines feed, Celebrities celebrities, CacheSettings settings) {
         this.jdbc = jdbc;
         this.feed = feed;
+        this.celebrities = celebrities;
         this.settings = settings;
     }
 
@@ -40,8 +43,10 @@ class FeedWarmer implements ApplicationRunner {
                 .param("n", settings.warmUsers())
                 .query(Long.class)
                 .list();
-        active.forEach(feed::fill);
-        log.info("warmed the feeds of {} recently active users in {} ms", active.size(),
-                Duration.ofNanos(System.nanoTime() - started).toMillis());
+        active.forEach(feed::loadHome);
+        List<Long> stars = celebrities.all();
+        stars.forEach(feed::loadTimeline);
+        log.info("warmed the feeds of {} recently active users and the timelines of {} celebrities in {} ms", active.size(),
+                stars.size(), Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
 }

@@ -3,7 +3,6 @@ package dev.twitterarch.step6;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -22,18 +21,18 @@ import redis.clients.jedis.resps.ScanResult;
  * second (up to {@link #MAX_PAUSE} after repeated failures) instead of each waiting for a timeout,
  * then one call tries again.
  *
- * <p>While Redis was unreachable this process missed list updates, so its lists may be stale. The
- * first call after an outage therefore drops every cached feed before anything else is read: the
- * cache then refills from PostgreSQL, and catches up.
+ * <p>While Redis was unreachable this process missed timeline updates, so its timelines may be
+ * stale. The first call after an outage therefore drops every cached timeline before anything else
+ * is read (a fill under way loses its claim with it, so it cannot write what it loaded before the
+ * outage): the cache then refills from PostgreSQL, and catches up.
  */
 class SoftRedis {
 
     private static final Logger log = LoggerFactory.getLogger(SoftRedis.class);
 
     private final UnifiedJedis redis;
+    private final CacheMeters meters;
     private final AtomicBoolean missedWrites = new AtomicBoolean();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
     private volatile Instant lastWarning = Instant.EPOCH;
     private volatile Instant pausedUntil = Instant.EPOCH;
     private volatile Duration pause = MIN_PAUSE;
@@ -41,25 +40,28 @@ class SoftRedis {
     static final Duration MIN_PAUSE = Duration.ofSeconds(1);
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
 
-    SoftRedis(UnifiedJedis redis) {
+    SoftRedis(UnifiedJedis redis, CacheMeters meters) {
         this.redis = redis;
+        this.meters = meters;
     }
 
     <T> T call(Function<UnifiedJedis, T> command, Supplier<T> fallback) {
         if (Instant.now().isBefore(pausedUntil)) {
-            skipped.incrementAndGet();
+            meters.redisSkipped();
             missedWrites.set(true); // a skipped write is a missed write
             return fallback.get();
         }
+        long started = System.nanoTime();
         try {
             if (missedWrites.get()) {
                 dropStaleFeeds();
             }
             T result = command.apply(redis);
+            meters.redisCall(System.nanoTime() - started, true);
             pause = MIN_PAUSE;
             return result;
         } catch (RuntimeException e) {
-            failures.incrementAndGet();
+            meters.redisCall(System.nanoTime() - started, false);
             missedWrites.set(true);
             pausedUntil = Instant.now().plus(pause);
             pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
@@ -73,9 +75,6 @@ class SoftRedis {
         return Instant.now().isBefore(pausedUntil);
     }
 
-    long skipped() {
-        return skipped.get();
-    }
 
     void run(java.util.function.Consumer<UnifiedJedis> command) {
         call(jedis -> {
@@ -84,16 +83,13 @@ class SoftRedis {
         }, () -> null);
     }
 
-    long failures() {
-        return failures.get();
-    }
 
     private synchronized void dropStaleFeeds() {
         if (!missedWrites.compareAndSet(true, false)) {
             return; // another thread swept already; a write failing from now on sets the flag again
         }
-        long dropped = drop(FeedKeys.FEED_PATTERN);
-        log.warn("Redis is back: dropped {} cached feeds that may have missed updates; they refill from PostgreSQL", dropped);
+        long dropped = drop(TimelineKeys.FEED_PATTERN) + drop(TimelineKeys.TIMELINE_PATTERN);
+        log.warn("Redis is back: dropped {} cached timelines that may have missed updates; they refill from PostgreSQL", dropped);
     }
 
     /** Deletes every key matching the pattern (SCAN and UNLINK, never KEYS); returns how many. */
@@ -114,7 +110,7 @@ class SoftRedis {
         Instant now = Instant.now();
         if (now.isAfter(lastWarning.plusSeconds(10))) {
             lastWarning = now;
-            log.warn("Redis unavailable, serving from PostgreSQL: {} ({} failed calls so far)", e.toString(), failures.get());
+            log.warn("Redis unavailable, serving from PostgreSQL: {} ({} failed calls so far)", e.toString(), meters.redisFailures());
         }
     }
 }

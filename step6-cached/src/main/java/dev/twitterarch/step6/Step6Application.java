@@ -9,9 +9,9 @@ import dev.twitterarch.messaging.WorkerProcess;
 import dev.twitterarch.step5.Step5Wiring;
 
 /**
- * Step 6: step 5's fan-out unchanged, plus a Redis list per feed in front of feed_items. Workers
- * push each new tweet onto the followers' lists after their commit; reads come from Redis, fall
- * back to PostgreSQL on a miss, a page deeper than the list, or Redis being down.
+ * Step 6: step 5's fan-out, plus a Redis sorted set per home timeline in front of feed_items.
+ * Workers push each new tweet onto the followers' cached timelines after their commit; reads come
+ * from Redis, and fall back to PostgreSQL on a miss, a page deeper than the cache, or Redis being down.
  */
 @SpringBootApplication
 @Import({CommonConfiguration.class, MessagingConfiguration.class, Step5Wiring.class})

@@ -1,13 +1,10 @@
 package dev.twitterarch.step6;
 
-import dev.twitterarch.common.testing.FanOutQuiescence;
-import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,15 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.twitterarch.common.testing.ApiClient;
 import dev.twitterarch.common.testing.TcpProxy;
 import dev.twitterarch.common.testing.TestServices;
 import tools.jackson.databind.JsonNode;
@@ -37,10 +30,13 @@ import tools.jackson.databind.JsonNode;
  * Redis ({@link RedisProbe}) goes straight to the server.
  *
  * <p>A schema of its own: no other context's outbox relay takes this context's events (their
- * workers would push through a Redis connection this test does not cut).
+ * workers would push through a Redis connection this test does not cut). An author with 3
+ * followers is a celebrity here (threshold 2); the other tests' authors have one follower each.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "twitter.schema=step6_outage")
-class Step6RedisOutageTest {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "twitter.schema=step6_outage",
+        "twitter.feed.celebrity-threshold=2"})
+class Step6RedisOutageTest extends Step6ApplicationTest {
 
     /** A generous bound for one request while Redis hangs: a few Redis calls, each cut off at the 250 ms timeout. */
     private static final Duration SLOW_BUT_ANSWERED = Duration.ofSeconds(2);
@@ -62,37 +58,18 @@ class Step6RedisOutageTest {
         return proxy;
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    CircularBufferFeed feed;
-
-    @Autowired
-    ApplicationContext context;
-
-    ApiClient api;
-    RedisProbe redis;
-
-    @BeforeEach
-    void connect() {
-        api = new ApiClient(port);
-        redis = new RedisProbe();
-    }
-
     @AfterEach
     void restoreRedis() {
         redisProxy().restore(); // whatever happened, the context (cached for other tests) gets its Redis back
-        redis.close();
     }
 
     /**
      * Proves: with Redis unreachable, users still post (201), follow (201) and read their feeds
      * (200, exactly the model, from PostgreSQL), each request bounded by the Redis timeout rather
      * than hanging; /cache/stats says redis_up false and counts the failures. When Redis returns,
-     * the lists it kept from before the outage, which missed the outage's writes, are dropped: the
+     * the timelines it kept from before the outage, which missed the outage's writes, are dropped: the
      * feeds are exact again (a tweet and a follow from the outage are in), served from the cache
-     * again (hits grow), and pushes reach the lists again.
+     * again (hits grow), and pushes reach the timelines again.
      */
     @Test
     void redisDownAndBack() {
@@ -107,7 +84,7 @@ class Step6RedisOutageTest {
         expected.add(api.tweet(reader, "reader before"));
         List<Long> bobs = new ArrayList<>(List.of(api.tweet(bob, "bob before")));
         awaitQuiescence();
-        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected)); // warms the list
+        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected)); // warms the timeline
         assertThat(redis.tweetIds(reader)).containsExactlyInAnyOrderElementsOf(expected);
         JsonNode up = stats();
         assertThat(up.get("redis_up").asBoolean()).isTrue();
@@ -134,7 +111,7 @@ class Step6RedisOutageTest {
         // failed calls, or calls the circuit breaker kept away from Redis
         assertThat(stillDown.get("redis_failures").asLong() + stillDown.get("redis_calls_skipped").asLong())
                 .isGreaterThan(down.get("redis_failures").asLong() + down.get("redis_calls_skipped").asLong());
-        assertThat(redis.tweetIds(reader)).as("the list in Redis missed the outage's writes: it is stale")
+        assertThat(redis.tweetIds(reader)).as("the timeline in Redis missed the outage's writes: it is stale")
                 .doesNotContain(aliceDuring);
 
         redisProxy().restore();
@@ -143,7 +120,7 @@ class Step6RedisOutageTest {
         long hits = feed.hits();
         assertThat(api.wholeFeed(reader, 3)).as("the feed right after Redis returns")
                 .containsExactlyElementsOf(newestFirst(expected));
-        assertThat(redis.tweetIds(reader)).as("the list, refilled").containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(redis.tweetIds(reader)).as("the timeline, refilled").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(api.wholeFeed(reader, 3)).containsExactlyElementsOf(newestFirst(expected));
         assertThat(feed.hits()).as("pages served from the cache again").isGreaterThan(hits);
         JsonNode back = stats();
@@ -155,8 +132,40 @@ class Step6RedisOutageTest {
         awaitQuiescence();
         hits = feed.hits();
         assertThat(api.page(reader, 100, null).ids()).containsExactlyElementsOf(newestFirst(expected));
-        assertThat(feed.hits()).as("the pushed list answers").isEqualTo(hits + 1);
+        assertThat(feed.hits()).as("the pushed timeline answers").isEqualTo(hits + 1);
         assertThat(redis.tweetIds(reader)).contains(after);
+    }
+
+    /**
+     * Proves: with Redis down, a reader's page still merges the tweets of the celebrities they
+     * follow, from PostgreSQL (the celebrities table and tweets), also a celebrity's tweet posted
+     * during the outage (it has no follower rows at all); once Redis is back, the cached pages are
+     * the same.
+     */
+    @Test
+    void redisDownStillMergesCelebrities() {
+        long star = api.createUser();
+        long reader = api.createUser();
+        api.follow(reader, star).expect(201);
+        api.follow(api.createUser(), star).expect(201);
+        api.follow(api.createUser(), star).expect(201);
+        List<Long> expected = new ArrayList<>(List.of(api.tweet(star, "before"), api.tweet(reader, "own, before")));
+        awaitQuiescence();
+        assertThat(api.wholeFeed(reader, 1)).containsExactlyElementsOf(newestFirst(expected)); // cached, merged
+
+        redisProxy().cut();
+        expected.add(timed("POST a celebrity's tweet", () -> api.tweet(star, "during the outage")));
+        awaitQuiescence();
+        assertThat(timed("GET the feed", () -> api.page(reader, 10, null).ids()))
+                .as("merged from PostgreSQL").containsExactlyElementsOf(newestFirst(expected));
+        assertThat(timed("GET a page", () -> api.page(reader, 1, null).ids())).containsExactly(newestFirst(expected).get(0));
+
+        redisProxy().restore();
+        awaitRedisInUse();
+        assertThat(api.wholeFeed(reader, 1)).as("merged from Redis again").containsExactlyElementsOf(newestFirst(expected));
+        long hits = feed.hits();
+        assertThat(api.wholeFeed(reader, 2)).containsExactlyElementsOf(newestFirst(expected));
+        assertThat(feed.hits()).isGreaterThan(hits);
     }
 
     /**
@@ -230,17 +239,6 @@ class Step6RedisOutageTest {
 
     private JsonNode stats() {
         return api.get("/cache/stats", null).expect(200).json();
-    }
-
-    private void awaitQuiescence() {
-        await("fan-out to quiesce").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
-                .until(FanOutQuiescence.of(context)::getAsBoolean);
-    }
-
-    private static List<Long> newestFirst(List<Long> ids) {
-        List<Long> sorted = new ArrayList<>(ids);
-        sorted.sort(Comparator.reverseOrder());
-        return sorted;
     }
 
     /** Once Redis answers again, the next call through the cache reaches it (after the breaker's pause). */
