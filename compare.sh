@@ -40,6 +40,7 @@ Knobs, as environment variables (or -Dcompare.camelCaseName=VALUE, which wins):
   COMPARE_JVM_OPTS="-Xms512m -Xmx512m"  every step's JVM
   COMPARE_PORT_BASE=18000            step N listens on PORT_BASE+N (not 800N: a demo may be running)
   COMPARE_REDIS_DB=7                 step 6's Redis database (flushed before it starts)
+  COMPARE_CELEBRITY_THRESHOLD=1000   step 6: authors with more followers are not fanned out but merged at read
   COMPARE_DB_URL=jdbc:postgresql://127.0.0.1:5432/postgres
                                      the database every step and the seeding use (user postgres, no
                                      password): plain PostgreSQL, or a Citus coordinator with its
@@ -92,7 +93,7 @@ DB_NAME=$(echo "$DB_URL" | sed -E 's#^jdbc:postgresql://[^/]+/([^?]+).*#\1#')
 # -Dcompare.* arguments come last and win
 KNOBS=(USERS FRIENDS_MIN FRIENDS_MAX POPULARITY POSTS_MIN POSTS_MAX SEED STAGES STAGE_SECONDS WARMUP_SECONDS
        WRITE_TARGETS WRITE_POSTS LAG_POSTS LAG_SAMPLE LAG_TIMEOUT_SECONDS SETTLE_TIMEOUT_SECONDS
-       MAX_ERROR_PERCENT MAX_P99_MILLIS)
+       MAX_ERROR_PERCENT MAX_P99_MILLIS CELEBRITY_THRESHOLD)
 PROPS=()
 for knob in "${KNOBS[@]}"; do
     var=COMPARE_$knob
@@ -225,15 +226,17 @@ for n in "${STEPS[@]}"; do
     dir=$WORK/step$n
     mkdir -p "$dir"
     log "step $n: $m on port $port"
+    STEP_ARGS=()
     if [ "$n" = 6 ]; then
         redis-cli -h 127.0.0.1 -n "$REDIS_DB" FLUSHDB >/dev/null
+        STEP_ARGS+=(--spring.data.redis.database="$REDIS_DB" --twitter.feed.celebrity-threshold="${COMPARE_CELEBRITY_THRESHOLD:-1000}")
     fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%3N)
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
     java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT-exec.jar" --server.port="$port" --spring.datasource.url="$DB_URL" \
         --twitter.schema="compare_step$n" --twitter.reset-on-start=true \
-        --twitter.messaging.prefix="${PREFIX}step$n" --spring.data.redis.database="$REDIS_DB" >"$dir/app.log" 2>&1 &
+        --twitter.messaging.prefix="${PREFIX}step$n" "${STEP_ARGS[@]}" >"$dir/app.log" 2>&1 &
     APP_PID=$!
     up=false
     for _ in $(seq 240); do

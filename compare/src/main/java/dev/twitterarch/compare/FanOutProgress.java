@@ -25,6 +25,8 @@ public final class FanOutProgress implements AutoCloseable {
     private final Connection db;
     private final PreparedStatement pending;
     private final PreparedStatement delivered;
+    private final PreparedStatement isCelebrity;
+    private final boolean celebrities;
     private final ExecutorService asker = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "fan-out-progress");
         thread.setDaemon(true);
@@ -39,20 +41,47 @@ public final class FanOutProgress implements AutoCloseable {
         String s = Postgres.schema(schema);
         db = Postgres.connect(knobs);
         try {
+            // step 6 fans out no celebrity (their tweets are merged at read): they are in its celebrities table
+            try (PreparedStatement exists = db.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, s + ".celebrities");
+                try (ResultSet rs = exists.executeQuery()) {
+                    rs.next();
+                    celebrities = rs.getBoolean(1);
+                }
+            }
+            String fannedOut = celebrities ? " AND t.user_id NOT IN (SELECT user_id FROM " + s + ".celebrities)" : "";
             // rows still missing: the seeded ones, plus for every tweet posted since its own row and
-            // one per follower, minus what is there (no deletes or unfollows happen during a run)
+            // one per follower (unless the author is a celebrity of step 6), minus what is there (no
+            // deletes or unfollows happen during a run)
             pending = db.prepareStatement("SELECT " + facts.seededFeedRows()
                     + " + (SELECT count(*) FROM " + s + ".tweets WHERE id > " + facts.maxSeededTweetId() + ")"
                     + " + (SELECT count(*) FROM " + s + ".tweets t JOIN " + s + ".followers f ON f.user_id = t.user_id"
-                    + "    WHERE t.id > " + facts.maxSeededTweetId() + ")"
+                    + "    WHERE t.id > " + facts.maxSeededTweetId() + fannedOut + ")"
                     + " - (SELECT count(*) FROM " + s + ".feed_items)");
             // one tweet's follower rows, found through the author's followers (primary-key lookups); a
             // subquery, not a join: Citus refuses a join of followers and feed_items on the follower id
             // (not both tables' distribution column) but runs the subquery first and then every shard
             delivered = db.prepareStatement("SELECT count(*) FROM " + s + ".feed_items fi WHERE fi.tweet_id = ?"
                     + " AND fi.user_id IN (SELECT follower_id FROM " + s + ".followers WHERE user_id = ?)");
+            isCelebrity = celebrities ? db.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + s + ".celebrities WHERE user_id = ?)") : null;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** False for step 6's celebrities: their tweets get no follower rows, readers merge them in. */
+    public boolean fansOut(long authorId) {
+        if (isCelebrity == null) {
+            return true;
+        }
+        try {
+            isCelebrity.setLong(1, authorId);
+            try (ResultSet rs = isCelebrity.executeQuery()) {
+                rs.next();
+                return !rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("asking whether " + authorId + " is a celebrity failed: " + e.getMessage(), e);
         }
     }
 

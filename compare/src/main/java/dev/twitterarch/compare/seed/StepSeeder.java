@@ -17,6 +17,9 @@ import dev.twitterarch.compare.dataset.DataSetLoader;
  */
 public final class StepSeeder {
 
+    /** Step 6's {@code twitter.feed.celebrity-threshold} in this run (compare.sh passes the same to the step). */
+    public static final int CELEBRITY_THRESHOLD = dev.twitterarch.compare.Knobs.integer("celebrityThreshold", 1000);
+
     private StepSeeder() {
     }
 
@@ -47,6 +50,16 @@ public final class StepSeeder {
                         + "SELECT t.user_id, t.id, t.user_id FROM " + s + ".tweets t "
                         + "UNION ALL "
                         + "SELECT f.follower_id, t.id, t.user_id FROM " + s + ".tweets t JOIN " + s + ".followers f ON f.user_id = t.user_id");
+            }
+            try (var exists = db.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                exists.setString(1, s + ".celebrities");
+                try (var rs = exists.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) { // step 6: who is a celebrity, as its follows would have decided
+                        sql.executeUpdate("INSERT INTO " + s + ".celebrities (user_id) SELECT user_id FROM " + s + ".followers"
+                                + " GROUP BY user_id HAVING count(*) > " + CELEBRITY_THRESHOLD);
+                    }
+                }
             }
             db.commit();
         } catch (SQLException e) {
