@@ -233,9 +233,11 @@ for n in "${STEPS[@]}"; do
     fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%3N)
+    # the simulations act through X-User-ID (the seeded users have no password), so the step trusts
+    # that header; rate limits stay at their default, off: compare measures the steps, not a limit
     # shellcheck disable=SC2086 # JVM_OPTS is a list of options
     java $JVM_OPTS -jar "$JARS/$m-0.1.0-SNAPSHOT-exec.jar" --server.port="$port" --spring.datasource.url="$DB_URL" \
-        --twitter.schema="compare_step$n" --twitter.reset-on-start=true \
+        --twitter.schema="compare_step$n" --twitter.reset-on-start=true --twitter.auth.trust-user-header=true \
         --twitter.messaging.prefix="${PREFIX}step$n" "${STEP_ARGS[@]}" >"$dir/app.log" 2>&1 &
     APP_PID=$!
     up=false

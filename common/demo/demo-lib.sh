@@ -26,6 +26,9 @@
 #   DEMO_SERVICES         services to check instead of the step's default, e.g. "postgres rabbitmq"
 #   DEMO_LAG_SAMPLE       followers polled by demo_fanout_lag, default 20
 #   DEMO_LAG_TIMEOUT      seconds a fan-out may take before the demo fails, default 120
+#   DEMO_TRUST_USER_HEADER  true (default): the application honours X-User-ID, which the timing
+#                         helpers send (--twitter.auth.trust-user-header); false: only bearer tokens
+#                         from POST /api/auth/login act (common/demo/auth-demo.sh shows that)
 #
 # Fails fast: any HTTP status other than the expected one stops the demo with the request and the
 # response body, and the application (with any extra workers) is stopped on every exit (success,
@@ -194,6 +197,8 @@ _demo_jar() {
 
 # demo_start MODULE PORT [EXTRA_APP_ARGS...]: builds if needed, starts the jar in the background on
 # an empty schema (--twitter.reset-on-start=true), waits until it answers HTTP, stops it on exit.
+# The application trusts X-User-ID (DEMO_TRUST_USER_HEADER, default true): the demos' thousands of
+# users act through that header, as in the original, rather than each logging in.
 demo_start() {
     local module=$1 port=$2
     shift 2
@@ -213,7 +218,8 @@ demo_start() {
     cp "$(_demo_jar "$module")" "$DEMO_JAR"
     demo_say "starting $module on port $port (java $JAVA_OPTS, log: ${DEMO_LOG#"$DEMO_ROOT/"})"
     # shellcheck disable=SC2086  # JAVA_OPTS and DEMO_APP_ARGS are lists of options
-    java $JAVA_OPTS -jar "$DEMO_JAR" --server.port="$port" --twitter.reset-on-start=true "$@" ${DEMO_APP_ARGS:-} \
+    java $JAVA_OPTS -jar "$DEMO_JAR" --server.port="$port" --twitter.reset-on-start=true \
+        --twitter.auth.trust-user-header="${DEMO_TRUST_USER_HEADER:-true}" "$@" ${DEMO_APP_ARGS:-} \
         >"$DEMO_LOG" 2>&1 &
     DEMO_PID=$!
 

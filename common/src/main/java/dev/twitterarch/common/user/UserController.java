@@ -1,7 +1,10 @@
 package dev.twitterarch.common.user;
 
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,20 +16,36 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import dev.twitterarch.common.web.ApiException;
 import jakarta.validation.Valid;
 
-/** As {@code TweetController}: consumes and produces are declared, so a 406 or 415 has created no user. */
+/**
+ * As {@code TweetController}: consumes and produces are declared, so a 406 or 415 has created no user.
+ * Creating a user and reading profiles need no acting user (signing up is how one gets to be one).
+ */
 @RestController
 @RequestMapping("/api/users")
 class UserController {
 
-    private final UserStore users;
+    private static final int BCRYPT_MAX_BYTES = 72;
 
-    UserController(UserStore users) {
+    private final UserStore users;
+    private final PasswordEncoder passwords;
+
+    UserController(UserStore users, PasswordEncoder passwords) {
         this.users = users;
+        this.passwords = passwords;
     }
 
     @PostMapping(value = {"", "/"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<UserProfile> create(@Valid @RequestBody CreateUserRequest request) {
-        User user = users.create(request.username(), request.email());
+        String hash = null;
+        if (request.password() != null) {
+            // bcrypt ignores what follows its 72nd byte (Spring's refuses it): 72 characters can be 288 bytes
+            int bytes = request.password().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > BCRYPT_MAX_BYTES) {
+                throw ApiException.badRequest("password: must be at most " + BCRYPT_MAX_BYTES + " bytes in UTF-8, was " + bytes);
+            }
+            hash = passwords.encode(request.password());
+        }
+        User user = users.create(request.username(), request.email(), hash);
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/users/{id}").build(user.id());
         return ResponseEntity.created(location)
                 .body(new UserProfile(user.id(), user.username(), user.email(), user.createdAt(), 0, 0));

@@ -21,9 +21,13 @@ public class UserStore {
         this.ids = ids;
     }
 
-    /** Claims the username first: the claim is the uniqueness check, atomic even under concurrent sign-ups. */
+    /**
+     * Claims the username first: the claim is the uniqueness check, atomic even under concurrent sign-ups.
+     *
+     * @param passwordHash the encoded password ({@code {bcrypt}...}), or null for a user who cannot log in
+     */
     @Transactional
-    public User create(String username, String email) {
+    public User create(String username, String email, String passwordHash) {
         long id = ids.next();
         int claimed = jdbc.sql("""
                         INSERT INTO usernames (username_key, user_id) VALUES (:key, :id)
@@ -35,11 +39,12 @@ public class UserStore {
             throw ApiException.conflict("username '" + username + "' is already taken");
         }
         return jdbc.sql("""
-                        INSERT INTO users (id, username, email) VALUES (:id, :username, :email)
+                        INSERT INTO users (id, username, email, password_hash) VALUES (:id, :username, :email, :hash)
                         RETURNING id, username, email, created_at""")
                 .param("id", id)
                 .param("username", username)
                 .param("email", email)
+                .param("hash", passwordHash)
                 .query(User.class)
                 .single();
     }
@@ -53,6 +58,26 @@ public class UserStore {
                 .param("id", id)
                 .query(UserProfile.class)
                 .optional();
+    }
+
+    /** The id a username (in any case) belongs to. */
+    public Optional<Long> idOf(String username) {
+        // usernames is distributed by the name and users by the id: two single-shard lookups, not a join
+        return jdbc.sql("SELECT user_id FROM usernames WHERE username_key = :key")
+                .param("key", username.toLowerCase(Locale.ROOT))
+                .query(Long.class)
+                .optional();
+    }
+
+    /** What a login checks: the user's id, their username as written at sign-up, and the password hash (null: none). */
+    public record Credentials(long id, String username, String passwordHash) {
+    }
+
+    public Optional<Credentials> credentials(String username) {
+        return idOf(username).flatMap(id -> jdbc.sql("SELECT id, username, password_hash FROM users WHERE id = :id")
+                .param("id", id)
+                .query(Credentials.class)
+                .optional());
     }
 
     public boolean exists(long id) {

@@ -1,15 +1,25 @@
 package dev.twitterarch.common.web;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
-/** A client mistake that the API answers with a problem detail: the status, and a sentence naming the fault. */
+/**
+ * A client mistake that the API answers with a problem detail: the status, a sentence naming the
+ * fault, and the headers that belong to that answer (e.g. WWW-Authenticate on a 401).
+ */
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
+    private final HttpHeaders headers;
 
     public ApiException(HttpStatus status, String detail) {
+        this(status, detail, new HttpHeaders());
+    }
+
+    private ApiException(HttpStatus status, String detail, HttpHeaders headers) {
         super(detail);
         this.status = status;
+        this.headers = HttpHeaders.readOnlyHttpHeaders(headers);
     }
 
     public static ApiException notFound(String detail) {
@@ -28,11 +38,21 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.FORBIDDEN, detail);
     }
 
+    /** A 401; the handler adds the {@code WWW-Authenticate: Bearer} challenge RFC 9110 requires. */
     public static ApiException unauthorized(String detail) {
         return new ApiException(HttpStatus.UNAUTHORIZED, detail);
     }
 
     public HttpStatus status() {
         return status;
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** A client's value quoted in a detail, cut to 40 characters: a detail names the fault, it does not echo a megabyte. */
+    public static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

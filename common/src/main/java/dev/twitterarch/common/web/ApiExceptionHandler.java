@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -26,6 +27,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -55,7 +57,33 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> apiException(ApiException e, WebRequest request) {
-        return problem(e, e.status(), e.getMessage(), Map.of(), request);
+        HttpHeaders headers = new HttpHeaders();
+        headers.addAll(e.headers());
+        // RFC 9110: a 401 names the scheme to authenticate with; the resource server's entry point has
+        // already written a fuller challenge (error="invalid_token" ...) when a token was refused
+        if (e.status() == HttpStatus.UNAUTHORIZED && !headers.containsHeader(HttpHeaders.WWW_AUTHENTICATE)
+                && !(request instanceof ServletWebRequest servlet && servlet.getResponse() != null
+                     && servlet.getResponse().containsHeader(HttpHeaders.WWW_AUTHENTICATE))) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return problem(e, e.status(), e.getMessage(), Map.of(), headers, request);
+    }
+
+    /**
+     * Spring Security's firewall checks header and parameter values when they are first read, so it
+     * can refuse a request inside a controller too (a control character in a query parameter); in a
+     * filter, {@code SecurityConfiguration} hands the same refusal to this handler.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> rejected(RequestRejectedException e, WebRequest request) {
+        return problem(e, HttpStatus.BAD_REQUEST, rejectedDetail(e), Map.of(), request);
+    }
+
+    /** The firewall's own sentence ("... because the URL contained a potentially malicious String ..."), cut short. */
+    private static String rejectedDetail(RequestRejectedException e) {
+        String message = e.getMessage() == null ? "it is not allowed" : e.getMessage();
+        return "the request was refused before it reached the API: "
+                + (message.length() <= 300 ? message : message.substring(0, 300) + "...");
     }
 
     /**
@@ -102,7 +130,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                         HttpStatusCode status, WebRequest request) {
         String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
         String detail = "'" + name + "' must be " + describe(e.getRequiredType()) + ", was '"
-                + ActingUserResolver.abbreviate(String.valueOf(e.getValue())) + "'";
+                + ApiException.abbreviate(String.valueOf(e.getValue())) + "'";
         return problem(e, HttpStatus.BAD_REQUEST, detail, Map.of(), request);
     }
 
@@ -114,7 +142,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String allowed = e.getSupportedHttpMethods() == null || e.getSupportedHttpMethods().isEmpty() ? "no method"
                 : String.join(", ", e.getSupportedHttpMethods().stream().map(HttpMethod::name).sorted().toList());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, "method "
-                + ActingUserResolver.abbreviate(e.getMethod()) + " is not allowed here; this path allows " + allowed);
+                + ApiException.abbreviate(e.getMethod()) + " is not allowed here; this path allows " + allowed);
         return handleExceptionInternal(e, body, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
     }
 
@@ -132,11 +160,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             MediaType.parseMediaTypes(accept);
         } catch (InvalidMediaTypeException malformed) {
             return problem(e, HttpStatus.BAD_REQUEST, "header Accept is not a list of media types: '"
-                    + ActingUserResolver.abbreviate(accept) + "'", Map.of(), request);
+                    + ApiException.abbreviate(accept) + "'", Map.of(), request);
         }
         return problem(e, HttpStatus.NOT_ACCEPTABLE, "this resource is only available as "
                 + MediaType.toString(e.getSupportedMediaTypes()) + "; header Accept asked for '"
-                + ActingUserResolver.abbreviate(accept) + "'", Map.of(), request);
+                + ApiException.abbreviate(accept) + "'", Map.of(), request);
     }
 
     @Override
@@ -151,7 +179,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return problem(e, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header Content-Type is missing; send application/json",
                     Map.of(), request);
         }
-        String contentType = ActingUserResolver.abbreviate(String.join(", ", contentTypes));
+        String contentType = ApiException.abbreviate(String.join(", ", contentTypes));
         return problem(e, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "header Content-Type is not a media type: '" + contentType
                 + "'; send application/json", Map.of(), request);
     }
@@ -182,9 +210,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<Object> problem(Exception e, HttpStatus status, String detail, Map<String, Object> properties,
                                            WebRequest request) {
+        return problem(e, status, detail, properties, new HttpHeaders(), request);
+    }
+
+    private ResponseEntity<Object> problem(Exception e, HttpStatus status, String detail, Map<String, Object> properties,
+                                           HttpHeaders headers, WebRequest request) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         properties.forEach(body::setProperty);
-        return handleExceptionInternal(e, body, new HttpHeaders(), status, request);
+        return handleExceptionInternal(e, body, headers, status, request);
     }
 
     private static String unreadableBody(HttpMessageNotReadableException e) {
@@ -199,7 +232,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             Matcher duplicate = DUPLICATE.matcher(json.getOriginalMessage());
             if (duplicate.find()) {
                 // which one would count is a guess; the client must say what it means once
-                return "field '" + ActingUserResolver.abbreviate(duplicate.group(1)) + "' is given twice";
+                return "field '" + ApiException.abbreviate(duplicate.group(1)) + "' is given twice";
             }
             return "request body is not valid JSON: " + json.getOriginalMessage();
         }
@@ -214,7 +247,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof InvalidFormatException format && format.getTargetType() != null && !format.getPath().isEmpty()) {
             // a fraction for an id, a number for a text ...: coercion is off (StrictJson)
             return fieldOf(format) + " must be " + describe(format.getTargetType()) + ", was "
-                    + ActingUserResolver.abbreviate(String.valueOf(format.getValue()));
+                    + ApiException.abbreviate(String.valueOf(format.getValue()));
         }
         if (cause instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null && !mismatch.getPath().isEmpty()) {
             return fieldOf(mismatch) + " must be " + describe(mismatch.getTargetType());

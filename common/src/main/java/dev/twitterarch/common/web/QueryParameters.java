@@ -47,7 +47,7 @@ class QueryParameters implements HandlerInterceptor, WebMvcConfigurer {
         }
         for (Map.Entry<String, String[]> parameter : request.getParameterMap().entrySet()) {
             if (parameter.getValue().length > 1) {
-                throw ApiException.badRequest("query parameter '" + ActingUserResolver.abbreviate(parameter.getKey())
+                throw ApiException.badRequest("query parameter '" + ApiException.abbreviate(parameter.getKey())
                         + "' is given " + parameter.getValue().length + " times; give it once");
             }
         }
@@ -64,16 +64,16 @@ class QueryParameters implements HandlerInterceptor, WebMvcConfigurer {
             String rawName = equals < 0 ? chunk : chunk.substring(0, equals);
             if (rawName.isEmpty()) {
                 throw ApiException.badRequest("the query string has a value without a parameter name: '"
-                        + ActingUserResolver.abbreviate(chunk) + "'");
+                        + ApiException.abbreviate(chunk) + "'");
             }
             String name = decode(rawName);
             if (name == null) {
-                throw ApiException.badRequest("query parameter name '" + ActingUserResolver.abbreviate(rawName)
+                throw ApiException.badRequest("query parameter name '" + ApiException.abbreviate(rawName)
                         + "' is not valid percent-encoded UTF-8");
             }
             if (equals >= 0 && decode(chunk.substring(equals + 1)) == null) {
-                throw ApiException.badRequest("query parameter '" + ActingUserResolver.abbreviate(name) + "' is not valid percent-encoded UTF-8: '"
-                        + ActingUserResolver.abbreviate(chunk.substring(equals + 1)) + "'");
+                throw ApiException.badRequest("query parameter '" + ApiException.abbreviate(name) + "' is not valid percent-encoded UTF-8: '"
+                        + ApiException.abbreviate(chunk.substring(equals + 1)) + "'");
             }
         }
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
@@ -20,6 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The API as a client sees it: plain HTTP and JSON, nothing from the application's classes, so
  * the tests check the wire format too. Helpers assert the expected status and fail with the body.
+ *
+ * <p>It says who acts in one of two ways, for every request that names an acting user:
+ * <ul>
+ *   <li>{@link #ApiClient(int)}: the {@code X-User-ID} header, for a server started with
+ *       {@code twitter.auth.trust-user-header=true} (what {@link TestServices#register} sets);</li>
+ *   <li>{@link #withTokens}: {@code Authorization: Bearer}, as a real client: {@link #createUser()}
+ *       signs up with a password and logs in, and the token of each user it created is kept. A user
+ *       it did not create (an id that does not exist) gets a token signed with the server's secret,
+ *       so that the server sees a well-signed token for an unknown user.</li>
+ * </ul>
  */
 public final class ApiClient {
 
@@ -29,10 +40,27 @@ public final class ApiClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final int port;
+    /** Token mode: the server's twitter.auth.jwt-secret; null: X-User-ID mode. */
+    private final String jwtSecret;
+    private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
     public ApiClient(int port) {
+        this(port, null);
+    }
+
+    private ApiClient(int port, String jwtSecret) {
         this.base = "http://localhost:" + port;
         this.port = port;
+        this.jwtSecret = jwtSecret;
+    }
+
+    /** A client that logs in and sends bearer tokens, for a server whose twitter.auth.jwt-secret is {@code jwtSecret}. */
+    public static ApiClient withTokens(int port, String jwtSecret) {
+        return new ApiClient(port, jwtSecret);
+    }
+
+    public boolean tokenMode() {
+        return jwtSecret != null;
     }
 
     /** The request exactly as written, over a plain socket (see {@link RawHttp}). */
@@ -40,7 +68,18 @@ public final class ApiClient {
         return RawHttp.send(port, request);
     }
 
-    public record Response(int status, String contentType, String body) {
+    /** @param headers by lower-case name */
+    public record Response(int status, String contentType, String body, Map<String, List<String>> headers) {
+
+        public Response(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);
@@ -62,8 +101,10 @@ public final class ApiClient {
         headers.forEach(request::header);
         try {
             var response = http.send(request.build(), BodyHandlers.ofString());
+            Map<String, List<String>> received = new java.util.HashMap<>();
+            response.headers().map().forEach((name, values) -> received.put(name.toLowerCase(java.util.Locale.ROOT), values));
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
+                    response.body(), received);
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -84,20 +125,57 @@ public final class ApiClient {
         return send("DELETE", path, actingUser(actingUser, Map.of()), null);
     }
 
-    private static Map<String, String> actingUser(Long id, Map<String, String> headers) {
+    /** {@code headers} plus what says that {@code id} acts (nothing more when {@code id} is null). */
+    public Map<String, String> actingUser(Long id, Map<String, String> headers) {
         if (id == null) {
             return headers;
         }
         var withUser = new java.util.HashMap<>(headers);
-        withUser.put("X-User-ID", Long.toString(id));
+        String[] header = actingUserHeader(id);
+        withUser.put(header[0], header[1]);
         return withUser;
     }
 
-    /** A new user with a unique name; returns its id. */
+    /** The header line that says {@code id} acts, for a request written by hand ({@link RawHttp}). */
+    public String actingUserLine(long id) {
+        String[] header = actingUserHeader(id);
+        return header[0] + ": " + header[1];
+    }
+
+    private String[] actingUserHeader(long id) {
+        if (!tokenMode()) {
+            return new String[] {"X-User-ID", Long.toString(id)};
+        }
+        return new String[] {"Authorization", "Bearer " + tokenOf(id)};
+    }
+
+    /** A new user with a unique name; returns its id. In token mode it has a password and is logged in. */
     public long createUser() {
         String name = "u" + Long.toString(System.nanoTime() % 1_000_000_000L, 36) + "_" + NAMES.incrementAndGet();
-        return postJson("/api/users/", null, Map.of("username", name, "email", name + "@example.org"))
+        if (!tokenMode()) {
+            return postJson("/api/users/", null, Map.of("username", name, "email", name + "@example.org"))
+                    .expect(201).json().get("id").asLong();
+        }
+        String password = "pw-of-" + name;
+        long id = postJson("/api/users/", null, Map.of("username", name, "email", name + "@example.org", "password", password))
                 .expect(201).json().get("id").asLong();
+        JsonNode login = login(name, password).expect(200).json();
+        assertThat(login.get("user_id").asLong()).isEqualTo(id);
+        tokens.put(id, login.get("access_token").asString());
+        return id;
+    }
+
+    /** Token mode: the bearer token this client sends for {@code user} (e.g. for a WebSocket's {@code access_token}). */
+    public String tokenOf(long user) {
+        if (!tokenMode()) {
+            throw new IllegalStateException("this client sends X-User-ID, not tokens: use ApiClient.withTokens");
+        }
+        return tokens.computeIfAbsent(user, unknown -> TestTokens.valid(jwtSecret, unknown));
+    }
+
+    /** {@code POST /api/auth/login}, whatever it answers. */
+    public Response login(String username, String password) {
+        return postJson("/api/auth/login", null, Map.of("username", username, "password", password));
     }
 
     public long tweet(long author, String content) {

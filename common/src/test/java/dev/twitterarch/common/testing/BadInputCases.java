@@ -35,8 +35,23 @@ interface BadInputCases {
         assertThat(response.body()).doesNotContain("Exception", "at dev.", "at org.", "trace");
     }
 
-    private static Map<String, String> json(long actingUser) {
-        return Map.of("Content-Type", "application/json", "X-User-ID", Long.toString(actingUser));
+    /** A JSON request's headers as {@code actingUser} (X-User-ID, or a bearer token in token mode). */
+    private Map<String, String> json(long actingUser) {
+        return as(actingUser, "Content-Type", "application/json");
+    }
+
+    /** {@code name: value} header pairs plus what says that {@code actingUser} acts. */
+    private Map<String, String> as(long actingUser, String... namesAndValues) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            headers.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return api().actingUser(actingUser, headers);
+    }
+
+    /** What an acting user that does not exist gets: 404 for an unproved X-User-ID, 401 for a (well-signed) token. */
+    private int unknownActingUser() {
+        return api().tokenMode() ? 401 : 404;
     }
 
     @Test
@@ -50,20 +65,28 @@ interface BadInputCases {
     @Test
     default void wrongContentTypeIs415() {
         long user = api().createUser();
-        assertProblem(api().send("POST", "/api/tweets/", Map.of("Content-Type", "text/plain", "X-User-ID", "" + user),
+        assertProblem(api().send("POST", "/api/tweets/", as(user, "Content-Type", "text/plain"),
                 "{\"content\": \"hi\"}"), 415, "text/plain");
     }
 
+    /** Where the header is trusted the detail names it; where it is not, it says how to log in. */
     @Test
     default void missingActingUserIs401() {
+        String mention = api().tokenMode() ? "POST /api/auth/login" : "X-User-ID";
         assertProblem(api().send("POST", "/api/tweets/", Map.of("Content-Type", "application/json"), "{\"content\": \"hi\"}"),
-                401, "X-User-ID");
-        assertProblem(api().send("GET", "/api/feed/", Map.of(), null), 401, "X-User-ID");
+                401, mention);
+        assertProblem(api().send("GET", "/api/feed/", Map.of(), null), 401, mention);
     }
 
+    /** Token mode: any X-User-ID alone, well-formed or not, is refused as untrusted, with how to log in. */
     @ParameterizedTest
     @ValueSource(strings = {"abc", "12abc", "1.5", "-3", "0", "99999999999999999999"})
     default void malformedActingUserIs400(String header) {
+        if (api().tokenMode()) {
+            assertProblem(api().send("GET", "/api/feed/", Map.of("X-User-ID", header), null), 401, "X-User-ID", "not trusted",
+                    "POST /api/auth/login");
+            return;
+        }
         assertProblem(api().send("GET", "/api/feed/", Map.of("X-User-ID", header), null), 400, "X-User-ID");
     }
 
@@ -71,11 +94,11 @@ interface BadInputCases {
     default void unknownUsersAre404() {
         long ghost = 4_000_000_000_000L;
         long user = api().createUser();
-        assertProblem(api().postJson("/api/tweets/", ghost, Map.of("content", "hi")), 404, Long.toString(ghost));
-        assertProblem(api().get("/api/feed/", ghost), 404, Long.toString(ghost));
+        assertProblem(api().postJson("/api/tweets/", ghost, Map.of("content", "hi")), unknownActingUser(), Long.toString(ghost));
+        assertProblem(api().get("/api/feed/", ghost), unknownActingUser(), Long.toString(ghost));
         assertProblem(api().get("/api/users/" + ghost, null), 404, Long.toString(ghost));
         assertProblem(api().follow(user, ghost), 404, Long.toString(ghost));
-        assertProblem(api().follow(ghost, user), 404, Long.toString(ghost));
+        assertProblem(api().follow(ghost, user), unknownActingUser(), Long.toString(ghost));
         assertProblem(api().get("/api/tweets/" + ghost, null), 404, Long.toString(ghost));
     }
 
@@ -220,7 +243,7 @@ interface BadInputCases {
     default void badPercentEncodingInTheQueryIs400(String query) {
         long user = api().createUser();
         String named = query.startsWith("%zz") ? "%zz" : query.startsWith("limit=20&") ? "name" : query.substring(0, query.indexOf('='));
-        assertProblem(raw("GET /api/feed/?" + query + " HTTP/1.1", "X-User-ID: " + user), 400, named);
+        assertProblem(raw("GET /api/feed/?" + query + " HTTP/1.1", api().actingUserLine(user)), 400, named);
     }
 
     @Test
@@ -228,7 +251,7 @@ interface BadInputCases {
         long user = api().createUser();
         String body = "{\"content\": \"must not be stored\"}";
         assertProblem(api().raw("POST /api/tweets/?%zz=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                + "X-User-ID: " + user + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + api().actingUserLine(user) + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
                 + "\r\n\r\n" + body), 400, "%zz");
         assertThat(feedSize(user)).isZero();
     }
@@ -262,14 +285,19 @@ interface BadInputCases {
             assertProblem(api().get("/api/feed/?limit=" + limit, user), 400, "limit");
         }
         assertProblem(api().get("/api/feed/?before=%2B5", user), 400, "before");
-        assertProblem(api().send("GET", "/api/feed/", Map.of("X-User-ID", "+" + user), null), 400, "X-User-ID");
+        if (!api().tokenMode()) { // an untrusted header is refused whatever its spelling (malformedActingUserIs400)
+            assertProblem(api().send("GET", "/api/feed/", Map.of("X-User-ID", "+" + user), null), 400, "X-User-ID");
+        }
     }
 
+    /** Two X-User-ID headers, or two bearer tokens: a proxy's value must not be overridden by a second one. */
     @Test
     default void twoActingUsersAre400() {
         long user = api().createUser();
         long other = api().createUser();
-        assertProblem(raw("GET /api/feed/ HTTP/1.1", "X-User-ID: " + user, "X-User-ID: " + other), 400, "X-User-ID", "2 times");
+        String header = api().tokenMode() ? "Authorization" : "X-User-ID";
+        assertProblem(raw("GET /api/feed/ HTTP/1.1", api().actingUserLine(user), api().actingUserLine(other)), 400, header,
+                "2 times");
     }
 
     @Test
@@ -277,9 +305,9 @@ interface BadInputCases {
         long ghost = 4_000_000_000_001L;
         long user = api().createUser();
         long tweet = api().tweet(user, "someone's");
-        assertProblem(api().get("/api/feed/?before=" + tweet, ghost), 404, Long.toString(ghost));
-        assertProblem(api().delete("/api/tweets/" + tweet, ghost), 404, Long.toString(ghost));
-        assertProblem(api().delete("/api/subscriptions/unfollow/" + user, ghost), 404, Long.toString(ghost));
+        assertProblem(api().get("/api/feed/?before=" + tweet, ghost), unknownActingUser(), Long.toString(ghost));
+        assertProblem(api().delete("/api/tweets/" + tweet, ghost), unknownActingUser(), Long.toString(ghost));
+        assertProblem(api().delete("/api/subscriptions/unfollow/" + user, ghost), unknownActingUser(), Long.toString(ghost));
         api().get("/api/tweets/" + tweet, null).expect(200);
     }
 
@@ -316,9 +344,9 @@ interface BadInputCases {
     @ValueSource(strings = {"multipart/form-data; boundary=xyz", "multipart/form-data", "application/x-www-form-urlencoded"})
     default void aFormBodyToAJsonEndpointIs415(String contentType) {
         long user = api().createUser();
-        assertProblem(api().send("POST", "/api/tweets/", Map.of("Content-Type", contentType, "X-User-ID", "" + user),
+        assertProblem(api().send("POST", "/api/tweets/", as(user, "Content-Type", contentType),
                 "--xyz\r\ngarbage %zz"), 415, contentType.substring(0, contentType.indexOf('/')));
-        assertProblem(api().send("DELETE", "/api/tweets/1", Map.of("Content-Type", contentType, "X-User-ID", "" + user),
+        assertProblem(api().send("DELETE", "/api/tweets/1", as(user, "Content-Type", contentType),
                 "%zz=%zz"), 404, "tweet 1");
         assertThat(feedSize(user)).isZero();
     }
@@ -327,7 +355,7 @@ interface BadInputCases {
     @Test
     default void aResponseTheClientRefusesStoresNothing() {
         long user = api().createUser();
-        Map<String, String> xml = Map.of("Content-Type", "application/json", "Accept", "application/xml", "X-User-ID", "" + user);
+        Map<String, String> xml = as(user, "Content-Type", "application/json", "Accept", "application/xml");
         assertProblem(api().send("POST", "/api/tweets/", xml, "{\"content\": \"not stored\"}"), 406, "application/json",
                 "application/xml");
         assertThat(feedSize(user)).isZero();
@@ -335,7 +363,7 @@ interface BadInputCases {
         assertProblem(api().send("POST", "/api/users/", Map.of("Content-Type", "application/json", "Accept", "application/xml"),
                 "{\"username\": \"" + name + "\", \"email\": \"a@example.org\"}"), 406, "Accept");
         api().postJson("/api/users/", null, Map.of("username", name, "email", "a@example.org")).expect(201);
-        assertProblem(api().send("GET", "/api/feed/", Map.of("Accept", "///", "X-User-ID", "" + user), null), 400, "Accept");
+        assertProblem(api().send("GET", "/api/feed/", as(user, "Accept", "///"), null), 400, "Accept");
     }
 
     @Test
@@ -371,7 +399,7 @@ interface BadInputCases {
         assertProblem(raw("GET /ping HTTP/2.5"), 505, "not supported");
         assertProblem(raw("POST /api/tweets/ HTTP/1.1", "Transfer-Encoding: gzip"), 501);
         long user = api().createUser();
-        assertProblem(api().raw("POST /api/tweets/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-User-ID: " + user
+        assertProblem(api().raw("POST /api/tweets/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + api().actingUserLine(user)
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"), 400, "chunk");
     }
 

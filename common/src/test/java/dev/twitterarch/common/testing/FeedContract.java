@@ -47,8 +47,19 @@ public abstract class FeedContract implements BadInputCases {
     @Autowired
     ApplicationContext context;
 
+    /** One client per test (JUnit makes a test instance per test method): in token mode it keeps its users' tokens. */
+    private ApiClient api;
+
     @Override
     public ApiClient api() {
+        if (api == null) {
+            api = newClient(port);
+        }
+        return api;
+    }
+
+    /** The X-User-ID client (TestServices trusts the header); {@link TokenFeedContract} logs in instead. */
+    protected ApiClient newClient(int port) {
         return new ApiClient(port);
     }
 

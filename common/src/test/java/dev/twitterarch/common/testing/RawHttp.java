@@ -35,9 +35,21 @@ final class RawHttp {
                     .map(line -> line.substring(prefix.length()).strip()).findFirst().orElse(null);
         }
 
+        private java.util.Map<String, List<String>> byName() {
+            java.util.Map<String, List<String>> byName = new java.util.HashMap<>();
+            for (String line : headers) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    byName.computeIfAbsent(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), name -> new ArrayList<>())
+                            .add(line.substring(colon + 1).strip());
+                }
+            }
+            return byName;
+        }
+
         ApiClient.Response response() {
             String contentType = header("Content-Type");
-            return new ApiClient.Response(status(), contentType == null ? "" : contentType, body);
+            return new ApiClient.Response(status(), contentType == null ? "" : contentType, body, byName());
         }
     }
 

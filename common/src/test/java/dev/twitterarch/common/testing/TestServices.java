@@ -51,10 +51,14 @@ public final class TestServices {
      * Adds the resolved services to a Spring test context; call it from a {@code @DynamicPropertySource}
      * (Spring calls that once per application context it builds). Each context gets queues of its
      * own: two cached contexts never consume each other's messages, and no test touches a demo's queues.
+     * The application trusts {@code X-User-ID} ({@code twitter.auth.trust-user-header=true}), which
+     * {@link ApiClient} sends unless it is in token mode.
      */
     public static void register(DynamicPropertyRegistry registry) {
         String queuePrefix = newQueuePrefix();
         registerDatabase(registry, TestServices::postgres);
+        // the tests act through X-User-ID, as the original API did; TokenFeedContract turns it off and logs in
+        registry.add("twitter.auth.trust-user-header", () -> "true");
         // suppliers: resolved only if the application reads them, so steps 1-2 need no broker
         registry.add("spring.rabbitmq.host", () -> rabbitmq().host());
         registry.add("spring.rabbitmq.port", () -> rabbitmq().port());

@@ -93,6 +93,7 @@ public final class WorkerProcessFixture implements AutoCloseable {
                 "--spring.rabbitmq.username=" + broker.username(),
                 "--spring.rabbitmq.password=" + broker.password(),
                 "--twitter.messaging.prefix=" + queuePrefix,
+                "--twitter.auth.trust-user-header=true", // their ApiClient acts through X-User-ID, as the test context's
                 "--spring.main.banner-mode=off"));
         command.addAll(extraArguments);
         try {
