@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.twitterarch.common.limit.RateLimiter;
 import dev.twitterarch.common.web.ActingUser;
 import jakarta.validation.Valid;
 
@@ -18,9 +19,11 @@ import jakarta.validation.Valid;
 class FollowController {
 
     private final FollowService follows;
+    private final RateLimiter limits;
 
-    FollowController(FollowService follows) {
+    FollowController(FollowService follows, RateLimiter limits) {
         this.follows = follows;
+        this.limits = limits;
     }
 
     /**
@@ -29,12 +32,14 @@ class FollowController {
      */
     @PostMapping(value = "/follow", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Follow> follow(ActingUser user, @Valid @RequestBody FollowRequest request) {
+        limits.acquire(RateLimiter.Action.FOLLOW, user);
         Follow follow = follows.follow(user.id(), request.followeeId());
         return ResponseEntity.status(follow.created() ? HttpStatus.CREATED : HttpStatus.OK).body(follow);
     }
 
     @DeleteMapping("/unfollow/{followeeId}")
     ResponseEntity<Void> unfollow(ActingUser user, @PathVariable long followeeId) {
+        limits.acquire(RateLimiter.Action.FOLLOW, user);
         follows.unfollow(user.id(), followeeId);
         return ResponseEntity.noContent().build();
     }

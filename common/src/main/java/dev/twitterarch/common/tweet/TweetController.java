@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
+import dev.twitterarch.common.limit.RateLimiter;
 import dev.twitterarch.common.web.ActingUser;
 import dev.twitterarch.common.web.ApiException;
 import jakarta.validation.Valid;
@@ -25,14 +26,17 @@ class TweetController {
 
     private final TweetService service;
     private final TweetStore tweets;
+    private final RateLimiter limits;
 
-    TweetController(TweetService service, TweetStore tweets) {
+    TweetController(TweetService service, TweetStore tweets, RateLimiter limits) {
         this.service = service;
         this.tweets = tweets;
+        this.limits = limits;
     }
 
     @PostMapping(value = {"", "/"}, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Tweet> post(ActingUser user, @Valid @RequestBody PostTweetRequest request) {
+        limits.acquire(RateLimiter.Action.TWEET, user);
         Tweet tweet = service.post(user.id(), request.content());
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/api/tweets/{id}").build(tweet.id());
         return ResponseEntity.created(location).body(tweet);

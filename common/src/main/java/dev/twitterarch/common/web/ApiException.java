@@ -1,11 +1,13 @@
 package dev.twitterarch.common.web;
 
+import java.time.Duration;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
  * A client mistake that the API answers with a problem detail: the status, a sentence naming the
- * fault, and the headers that belong to that answer (e.g. WWW-Authenticate on a 401).
+ * fault, and the headers that belong to that answer (Retry-After on a 429, WWW-Authenticate on a 401).
  */
 public class ApiException extends RuntimeException {
 
@@ -41,6 +43,19 @@ public class ApiException extends RuntimeException {
     /** A 401; the handler adds the {@code WWW-Authenticate: Bearer} challenge RFC 9110 requires. */
     public static ApiException unauthorized(String detail) {
         return new ApiException(HttpStatus.UNAUTHORIZED, detail);
+    }
+
+    /** A 429 whose {@code Retry-After} says, in whole seconds rounded up, when the next try can succeed. */
+    public static ApiException tooManyRequests(String detail, Duration retryAfter) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, headers);
+    }
+
+    /** Whole seconds, rounded up and at least 1: "Retry-After: 0" would invite an immediate, refused retry. */
+    public static long retryAfterSeconds(Duration wait) {
+        long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+        return Math.max(1, seconds);
     }
 
     public HttpStatus status() {
