@@ -1,5 +1,6 @@
 package dev.twitterarch.common.auth;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +21,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import dev.twitterarch.common.info.LiveFeed;
 import dev.twitterarch.common.web.ApiException;
 
 /**
@@ -105,8 +107,8 @@ class SecurityConfiguration {
     }
 
     @Bean
-    ApiBearerTokenResolver bearerTokens() {
-        return new ApiBearerTokenResolver();
+    ApiBearerTokenResolver bearerTokens(ObjectProvider<LiveFeed> liveFeed) {
+        return new ApiBearerTokenResolver(liveFeed);
     }
 
     /**

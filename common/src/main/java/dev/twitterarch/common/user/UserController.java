@@ -1,6 +1,7 @@
 package dev.twitterarch.common.user;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +25,7 @@ import jakarta.validation.Valid;
 @RequestMapping("/api/users")
 class UserController {
 
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_]{3,30}");
     private static final int BCRYPT_MAX_BYTES = 72;
 
     private final UserStore users;
@@ -54,5 +56,16 @@ class UserController {
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     UserProfile get(@PathVariable long id) {
         return users.profile(id).orElseThrow(() -> ApiException.notFound("user " + id + " not found"));
+    }
+
+    /** The same profile found by username, in any case: how the page turns "follow bob" into bob's id. */
+    @GetMapping(value = "/by-username/{username}", produces = MediaType.APPLICATION_JSON_VALUE)
+    UserProfile byUsername(@PathVariable String username) {
+        if (!USERNAME.matcher(username).matches()) {
+            throw ApiException.badRequest("'username' must be 3 to 30 letters, digits or underscores, was '"
+                    + ApiException.abbreviate(username) + "'");
+        }
+        return users.idOf(username).flatMap(users::profile)
+                .orElseThrow(() -> ApiException.notFound("user '" + username + "' not found"));
     }
 }

@@ -71,4 +71,12 @@ public abstract class RateLimitContract {
         // the tweet limit is a bucket of its own
         api.tweet(limited, "still allowed");
     }
+
+    @Test
+    void theLimitsAreShownInTheInfo() {
+        var limits = new ApiClient(port).get("/api/info", null).expect(200).json().get("rate_limits");
+        assertThat(limits.get("tweets").get("requests").asInt()).isEqualTo(3);
+        assertThat(limits.get("tweets").get("per_seconds").asLong()).isEqualTo(3600);
+        assertThat(limits.get("follows").get("requests").asInt()).isEqualTo(2);
+    }
 }
