@@ -3,6 +3,7 @@
 #
 #   ./run-demo.sh all          every step that has a demo, one after another, then one table
 #   ./run-demo.sh 3            one step (also: step3, step3-async)
+#   ./run-demo.sh auth         login, bearer tokens, rate limits and the page (common, on step 1)
 #   USERS=500 ./run-demo.sh all    fewer users (default 2000); every knob of
 #                                  common/demo/demo-lib.sh passes through the same way
 #
@@ -18,6 +19,7 @@ usage() {
 usage: $0 all | <step>
   all        run every step's demo that exists, then print one table comparing them
   <step>     run one step's demo: 1..6, step1..step6 or the module name (e.g. step3-async)
+  auth       login, bearer tokens, rate limits and the page, on step 1 (common/demo/auth-demo.sh)
 environment: USERS (default 2000) and the knobs described in common/demo/demo-lib.sh
 steps with a demo: $(for s in "${STEPS[@]}"; do [[ -f "$ROOT/$s/run-demo.sh" ]] && printf '%s ' "$s"; done)
 EOF
@@ -80,6 +82,7 @@ table() {
 
 if [[ "${1:-}" == --help || "${1:-}" == -h ]]; then usage 0; fi
 (($# == 1)) || usage
+[[ "$1" == auth ]] && exec bash "$ROOT/common/demo/auth-demo.sh"
 declare -A STATUS
 t0=$SECONDS
 if [[ "$1" == all ]]; then
