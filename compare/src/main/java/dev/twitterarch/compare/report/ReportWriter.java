@@ -39,7 +39,7 @@ public final class ReportWriter {
             3, new String[] {"step3-async", "one worker writes the rows after a RabbitMQ message"},
             4, new String[] {"step4-multiconsumer", "one message per follower, consistent hash over 4 workers"},
             5, new String[] {"step5-production", "outbox, batches of 100 followers, metrics, limits"},
-            6, new String[] {"step6-cached", "Redis list per user in front of feed_items"});
+            6, new String[] {"step6-cached", "Redis timeline per user in front of feed_items, celebrities merged at read"});
 
     private final Knobs knobs;
     private final Properties run;
@@ -352,7 +352,7 @@ public final class ReportWriter {
                         + "lag and the backlog tables show what that deferral costs.",
                 "Step 1 writes no feed rows; its readers pay instead (the read latency tables). A follower sees the celebrity's tweet on "
                         + "the next read.",
-                "Step 6's Redis lists fill on first read (misses: see its cache table), so its early stages pay for loading them "
+                "Step 6's Redis timelines fill on first read (misses: see its cache table), so its early stages pay for loading them "
                         + "from PostgreSQL; that is what a cold cache costs, and it is left in on purpose.",
                 "Every step is seeded with the same rows in one set-based transaction and `VACUUM ANALYZE`d, so no step starts with a "
                         + "different plan or a pending autovacuum. The mixed traffic is a fixed script that every stage replays from the top.",
