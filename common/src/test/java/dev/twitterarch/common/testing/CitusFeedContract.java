@@ -11,10 +11,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
  * The same contract, with the step's database on a real Citus cluster ({@link TestServices#citus()}):
@@ -23,25 +20,8 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
  * no Citus coordinator is given and no Docker engine can start one. One empty subclass per step.
  */
 @ExtendWith(CitusFeedContract.CitusAvailable.class)
-@Import(CitusFeedContract.CitusDatabase.class)
+@Import(CitusDatabase.class)
 public abstract class CitusFeedContract extends FeedContract {
-
-    /**
-     * Registered after {@link FeedContract}'s services, so the datasource keys point at Citus (a
-     * second {@code @DynamicPropertySource} method would be applied before the superclass's).
-     */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class CitusDatabase {
-
-        @Bean
-        static DynamicPropertyRegistrar citusDatabase() {
-            return registry -> {
-                TestServices.registerDatabase(registry, TestServices::citus);
-                // Testcontainers' image is one node, coordinator and worker at once: allowed on purpose there
-                registry.add("twitter.citus.allow-coordinator-only", () -> TestServices.citus().source().startsWith("Testcontainers"));
-            };
-        }
-    }
 
     @Autowired
     JdbcClient jdbc;
