@@ -151,6 +151,8 @@ try {
   await followForm(a, bob, 'Unfollow');
   await a.locator('#message', { hasText: `You no longer follow @${bob}` }).waitFor();
   await tweetIn(a, hello).waitFor({ state: 'detached' });
+  // a poll that left before the unfollow may still paint the old first page once; the next one is empty
+  await a.locator('#feed .tweet').first().waitFor({ state: 'detached', timeout: 10_000 });
   check(await a.locator('#feed .tweet').count() === 0, "A's feed is empty after the unfollow");
   log(`${alice} unfollowed ${bob}; his tweets left her feed`);
 
