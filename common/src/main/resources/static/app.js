@@ -35,7 +35,10 @@ let info = null;
 let updates = null;
 let expiryTimer = null;
 /** What the feed shows, newest first (feed items as the API gives them), and the cursor after the last one. */
-const feed = { items: [], nextCursor: null, olderPagesRead: false };
+// generation: bumped by every read the user causes (refresh, older, follow, unfollow ...); a poll's
+// answer that arrives after such a read started (a poll in flight during an unfollow, say) is
+// dropped instead of painting an older state; a poll never cancels the user's read
+const feed = { items: [], nextCursor: null, olderPagesRead: false, generation: 0 };
 
 // ---------------------------------------------------------------------------------------------
 // The API
@@ -214,9 +217,10 @@ function feedPath(before) {
 }
 
 /** Reads the first page again, dropping any older pages read: what Refresh and the page's own actions do. */
-async function reloadFeed() {
+async function reloadFeed(byPoll = false) {
+  const generation = byPoll ? feed.generation : ++feed.generation;
   const page = await api('GET', feedPath(null));
-  if (!session) {
+  if (!session || generation !== feed.generation) {
     return;
   }
   const newestShown = feed.items.length ? feed.items[0].id : 0;
@@ -235,9 +239,13 @@ async function reloadFeed() {
  */
 async function updateFeed() {
   if (!feed.olderPagesRead) {
-    return reloadFeed();
+    return reloadFeed(true);
   }
+  const generation = feed.generation;
   const page = await api('GET', feedPath(null));
+  if (generation !== feed.generation) {
+    return;
+  }
   const newestShown = feed.items.length ? feed.items[0].id : 0;
   const newer = page.items.filter((tweet) => tweet.id > newestShown);
   feed.items = newer.concat(feed.items);
@@ -245,7 +253,11 @@ async function updateFeed() {
 }
 
 async function loadOlder() {
+  const generation = ++feed.generation;
   const page = await api('GET', feedPath(feed.nextCursor));
+  if (generation !== feed.generation) {
+    return;
+  }
   const shown = new Set(feed.items.map((tweet) => tweet.id));
   feed.items = feed.items.concat(page.items.filter((tweet) => !shown.has(tweet.id)));
   feed.nextCursor = page.next_cursor;
@@ -255,6 +267,7 @@ async function loadOlder() {
 
 async function deleteTweet(id) {
   await api('DELETE', '/api/tweets/' + id);
+  feed.generation++; // a poll that left before the delete must not paint the tweet again
   feed.items = feed.items.filter((tweet) => tweet.id !== id);
   render();
   say('Tweet deleted.');
@@ -426,7 +439,7 @@ async function start() {
     $('follow-username').value = '';
     await Promise.all([reloadFeed(), refreshCounts()]);
   }));
-  $('refresh').addEventListener('click', action(reloadFeed));
+  $('refresh').addEventListener('click', action(() => reloadFeed()));
   $('older').addEventListener('click', action(loadOlder));
 
   if (session) {
