@@ -25,13 +25,20 @@ public class MessagingConfiguration {
         return new Rabbit(settings, messaging.prefix());
     }
 
-    /** Every asynchronous step publishes to the events exchange, so every process declares it. */
+    /**
+     * Every asynchronous step publishes to the events exchange, so every process declares it; after
+     * a lost connection came back, the topology is declared again (the broker may have lost it).
+     */
     @Bean
-    Topology topology(Rabbit rabbit, MessagingProperties messaging) throws Exception {
+    Topology topology(Rabbit rabbit, MessagingProperties messaging) {
         Topology topology = new Topology(messaging.prefix());
-        try (Channel channel = rabbit.publishChannel()) {
+        Channel channel = rabbit.publishChannel();
+        try {
             topology.declareEvents(channel);
+        } finally {
+            Rabbit.closeQuietly(channel);
         }
+        rabbit.afterRecovery(() -> topology.redeclare(rabbit));
         return topology;
     }
 
