@@ -35,13 +35,19 @@ import com.rabbitmq.client.ShutdownSignalException;
  *   <li>a failing message is retried by re-publishing it to the back of the queue with an attempt
  *       count (it does not block the messages behind it), and after {@code maxAttempts} it is
  *       rejected into the dead-letter queue; a message that can never succeed (unreadable, or about
- *       rows that no longer exist) goes there at once;</li>
+ *       rows that no longer exist) goes there at once. A message whose handling kills the process
+ *       is counted by the broker instead ({@link Topology}: quorum queues with a delivery limit);</li>
  *   <li>an outage is not a failure: while RabbitMQ cannot take what the handler publishes, the consumer
  *       holds the message in hand and tries it again (backing off up to {@link #HOLD_AT_MOST}),
  *       counting no attempt against it, so an outage dead-letters nothing;</li>
  *   <li>it survives the broker: when its channel dies (a broker restart, a network cut) it
  *       subscribes again by itself once the connection is back, and drops the deliveries of the
  *       dead channel (the broker gives them to whoever consumes next);</li>
+ *   <li>it starts carefully: every subscription (at start, after a recovery) takes one message at
+ *       a time until it meets a message that was not delivered before, then the full prefetch. A
+ *       message that killed the worker comes back first, among the others the dead worker held;
+ *       taken alone, it is the only one charged a delivery when it kills the next worker too, so
+ *       only it reaches the delivery limit;</li>
  *   <li>graceful stop: stop taking messages, finish and acknowledge the one in hand, then close the
  *       channel, which returns every prefetched, unacknowledged message to the queue;</li>
  *   <li>with {@code messages-per-transaction} above 1 (step 5 on), the messages already delivered
@@ -101,12 +107,14 @@ public class QueueConsumer implements SmartLifecycle {
     /** One {@code basic.consume}; its deliveries can be settled only while its channel lives. */
     private final class Subscription extends DefaultConsumer {
 
+        final boolean careful;
         volatile boolean channelAlive = true;
         volatile boolean cancelledByBroker;
         volatile String tag;
 
-        Subscription(Channel channel) {
+        Subscription(Channel channel, boolean careful) {
             super(channel);
+            this.careful = careful;
         }
 
         @Override
@@ -200,19 +208,24 @@ public class QueueConsumer implements SmartLifecycle {
         stopping = false;
         arrived.clear(); // left over from a previous run: their channel is closed, the broker has them back
         try {
-            subscribe();
+            subscribe(true);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot consume " + queue + ": " + e.getMessage(), e);
         }
         running = true;
         worker = new Thread(this::work, "consumer-" + queue);
         worker.start();
-        log.info("consuming {} (prefetch {}, up to {} per transaction, {} attempts before dead-lettering)", queue,
-                settings.prefetch(), settings.messagesPerTransaction(), settings.maxAttempts());
+        log.info("consuming {} (prefetch {}, up to {} per transaction, {} attempts before dead-lettering, {} deliveries"
+                        + " without an outcome before the broker dead-letters)", queue, settings.prefetch(),
+                settings.messagesPerTransaction(), settings.maxAttempts(), settings.deliveryLimit());
     }
 
-    /** Subscribes, on the current channel or a new one (the old one was closed for good). */
-    private void subscribe() throws IOException {
+    /**
+     * Subscribes, on the current channel or a new one: carefully (one message at a time) or with the
+     * full prefetch. A careful subscription that is replaced is cancelled after its replacement
+     * exists; the message it holds can still be settled on the channel they share.
+     */
+    private void subscribe(boolean careful) throws IOException {
         synchronized (subscribing) {
             if (stopping) {
                 return;
@@ -225,8 +238,8 @@ public class QueueConsumer implements SmartLifecycle {
             if (!channel.isOpen()) {
                 throw new IOException("the channel is not open again yet");
             }
-            channel.basicQos(settings.prefetch());
-            Subscription next = new Subscription(channel);
+            channel.basicQos(careful ? 1 : settings.prefetch());
+            Subscription next = new Subscription(channel, careful);
             next.tag = channel.basicConsume(queue, false, next);
             Subscription previous = subscription;
             subscription = next;
@@ -276,6 +289,7 @@ public class QueueConsumer implements SmartLifecycle {
                     batch.forEach(this::giveBack);
                     continue;
                 }
+                widenIfPastRedeliveries(batch.get(0));
                 if (batch.size() == 1) {
                     deliver(batch.get(0));
                 } else {
@@ -303,12 +317,24 @@ public class QueueConsumer implements SmartLifecycle {
             unsubscribedLogged = true;
         }
         try {
-            subscribe();
+            subscribe(true);
             resubscribed.incrementAndGet();
             unsubscribedLogged = false;
             log.info("consuming {} again", queue);
         } catch (IOException | RuntimeException e) {
             log.debug("{}: cannot subscribe yet: {}", queue, e.toString());
+        }
+    }
+
+    /** A careful subscription meeting a fresh message has seen the redeliveries through: take the full prefetch again. */
+    private void widenIfPastRedeliveries(Delivery delivery) {
+        if (!delivery.from().careful || delivery.envelope().isRedeliver() || delivery.from() != subscription) {
+            return;
+        }
+        try {
+            subscribe(false);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: staying at one message at a time for now: {}", queue, e.toString());
         }
     }
 
@@ -526,6 +552,8 @@ public class QueueConsumer implements SmartLifecycle {
         if (current != null) {
             cancel(current);
         }
+        // A quorum queue still counts a cancelled consumer while it holds unacknowledged messages,
+        // so this line, not the queue's consumer count, tells that the cancel has happened.
         log.info("{}: stopping: consumer cancelled, finishing the message in hand", queue);
         try {
             consumerThread.join(FINISH_IN_HAND.toMillis()); // the message(s) in hand finish, commit and are acked

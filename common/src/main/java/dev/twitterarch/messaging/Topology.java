@@ -21,16 +21,22 @@ import com.rabbitmq.client.ShutdownSignalException;
  *
  * <pre>
  *   API --publish--> {prefix}.events (direct) --"fan-out"--> {prefix}.fan-out            step 3 on
- *   any queue --rejected/expired--> {prefix}.dead-letter (fanout) --> {prefix}.dead-letters
+ *   any queue --rejected/expired/delivery limit--> {prefix}.dead-letter (fanout) --> {prefix}.dead-letters
  * </pre>
  *
  * Step 4 adds its consistent-hash exchange and worker queues through {@link #declareQueue} and
- * {@link #declare}. All queues are durable and dead-letter into one queue that a person inspects;
- * nothing there is retried automatically.
+ * {@link #declare}. Work queues are <em>quorum</em> queues, because a quorum queue counts how often
+ * it has handed a message out: a message whose handling kills (or hangs until someone kills) the
+ * worker comes back after each death, and after {@code twitter.messaging.delivery-limit} returns
+ * the broker dead-letters it by itself, where no worker could have counted (the worker died each
+ * time). Dead-lettering is {@code at-least-once} (the broker keeps a dead letter until the
+ * dead-letter queue has confirmed it), which needs {@code x-overflow: reject-publish}. The
+ * dead-letter queue is a classic queue a person inspects; nothing there is retried automatically.
  *
  * <p>Declarations are idempotent: every process declares what it uses at start, and again after
- * its connection to RabbitMQ came back ({@link #redeclare}). A declaration the broker refuses fails
- * with a {@link DeclarationFailed} that carries the broker's reason.
+ * its connection to RabbitMQ came back ({@link #redeclare}). A queue that exists with other
+ * arguments (a classic queue of an earlier version of this project, another delivery limit) makes
+ * the declaration fail with a {@link DeclarationFailed} that says so.
  */
 public final class Topology {
 
@@ -45,11 +51,26 @@ public final class Topology {
     }
 
     private final String prefix;
+    private final int deliveryLimit;
+    private final boolean resetQueues;
     private final Set<String> declaredQueues = new CopyOnWriteArraySet<>();
+    private final Set<String> resetDone = new CopyOnWriteArraySet<>();
     private final List<Declaration> declarations = new CopyOnWriteArrayList<>();
 
+    /** Names only (tests, tools): declares with the default delivery limit. */
     public Topology(String prefix) {
+        this(prefix, 5, false);
+    }
+
+    /**
+     * @param deliveryLimit returns of an unfinished message before the broker dead-letters it
+     * @param resetQueues   delete each work queue before its first declaration (the demos'
+     *                      {@code twitter.reset-on-start}: a fresh start, whatever an earlier run left)
+     */
+    public Topology(String prefix, int deliveryLimit, boolean resetQueues) {
         this.prefix = prefix;
+        this.deliveryLimit = deliveryLimit;
+        this.resetQueues = resetQueues;
     }
 
     /** The name of one of this step's exchanges or queues. */
@@ -60,6 +81,10 @@ public final class Topology {
     /** The work queues this process declared (dead letters excluded): all of them empty means no work waits. */
     public List<String> workQueues() {
         return List.copyOf(declaredQueues);
+    }
+
+    public int deliveryLimit() {
+        return deliveryLimit;
     }
 
     public String eventsExchange() {
@@ -85,16 +110,27 @@ public final class Topology {
         declare(channel, ch -> ch.queueBind(fanOutQueue(), eventsExchange(), FAN_OUT_KEY));
     }
 
-    /** A durable work queue that dead-letters what its consumers reject; {@code arguments} add limits. */
+    /**
+     * A durable quorum work queue with the delivery limit, dead-lettering what its consumers reject
+     * and what exceeds the limit; {@code arguments} add limits (step 5's length limit).
+     */
     public void declareQueue(Channel channel, String queue, Map<String, Object> arguments) {
         declare(channel, ch -> {
             ch.exchangeDeclare(deadLetterExchange(), BuiltinExchangeType.FANOUT, true);
             ch.queueDeclare(deadLetterQueue(), true, false, false, null);
             ch.queueBind(deadLetterQueue(), deadLetterExchange(), "");
         });
-        Map<String, Object> withDeadLetters = new HashMap<>(arguments);
-        withDeadLetters.put("x-dead-letter-exchange", deadLetterExchange());
-        Map<String, Object> declared = Map.copyOf(withDeadLetters);
+        Map<String, Object> workQueue = new HashMap<>();
+        workQueue.put("x-queue-type", "quorum");
+        workQueue.put("x-delivery-limit", deliveryLimit);
+        workQueue.put("x-dead-letter-exchange", deadLetterExchange());
+        workQueue.put("x-dead-letter-strategy", "at-least-once");
+        workQueue.put("x-overflow", "reject-publish"); // at-least-once dead-lettering needs it; a length limit makes publishers see nacks
+        workQueue.putAll(arguments);
+        Map<String, Object> declared = Map.copyOf(workQueue);
+        if (resetQueues && resetDone.add(queue)) {
+            run(channel, "deleting queue " + queue + " (twitter.reset-on-start)", ch -> ch.queueDelete(queue));
+        }
         declare(channel, ch -> ch.queueDeclare(queue, true, false, false, declared));
         declaredQueues.add(queue);
     }
