@@ -25,6 +25,8 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 
+import dev.twitterarch.common.db.DatabaseOutage;
+
 /**
  * Consumes one queue, one message at a time, with the delivery guarantees the lesson is about:
  * <ul>
@@ -37,7 +39,7 @@ import com.rabbitmq.client.ShutdownSignalException;
  *       rejected into the dead-letter queue; a message that can never succeed (unreadable, or about
  *       rows that no longer exist) goes there at once. A message whose handling kills the process
  *       is counted by the broker instead ({@link Topology}: quorum queues with a delivery limit);</li>
- *   <li>an outage is not a failure: while RabbitMQ cannot take what the handler publishes, the consumer
+ *   <li>an outage is not a failure: while PostgreSQL or RabbitMQ cannot be reached, the consumer
  *       holds the message in hand and tries it again (backing off up to {@link #HOLD_AT_MOST}),
  *       counting no attempt against it, so an outage dead-letters nothing;</li>
  *   <li>it survives the broker: when its channel dies (a broker restart, a network cut) it
@@ -154,7 +156,7 @@ public class QueueConsumer implements SmartLifecycle {
         }
     }
 
-    /** RabbitMQ cannot be reached: not this message's fault. */
+    /** PostgreSQL or RabbitMQ cannot be reached: not this message's fault. */
     private static final class Outage extends Exception {
         Outage(RuntimeException cause) {
             super(cause.getMessage(), cause);
@@ -467,7 +469,7 @@ public class QueueConsumer implements SmartLifecycle {
                 return true;
             }
         }
-        return false;
+        return DatabaseOutage.causedBy(e);
     }
 
     private interface Settlement {
