@@ -2,9 +2,17 @@ package dev.twitterarch.messaging;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 
 /**
- * How a step uses RabbitMQ ({@code twitter.messaging.*}).
+ * How a step uses RabbitMQ ({@code twitter.messaging.*}). Checked when bound: a value out of range
+ * stops the start with a message that names the property and the allowed values.
  *
  * @param prefix      prefix of every exchange and queue name, so steps (and test runs) never share a queue
  * @param role        what this process does: {@code api}, {@code worker} or {@code both} (the default), see {@link Role}
@@ -25,10 +33,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    have arrived already (one commit for several batches); 1 in steps 3-4
  */
 @ConfigurationProperties("twitter.messaging")
-public record MessagingProperties(String prefix, @DefaultValue("both") Role role, @DefaultValue("50") int prefetch,
-                                  @DefaultValue("5") int maxAttempts, @DefaultValue("5") int deliveryLimit,
-                                  @DefaultValue("4") int workers,
-                                  @DefaultValue("-1") int workerIndex, @DefaultValue("20") int buckets,
-                                  @DefaultValue("100") int batchSize, @DefaultValue("20000") int maxQueueLength,
-                                  @DefaultValue("1") int messagesPerTransaction) {
+@Validated
+public record MessagingProperties(
+        @NotBlank @Pattern(regexp = "[A-Za-z0-9_.-]{1,100}", message = "must be 1-100 letters, digits, '.', '_' or '-'") String prefix,
+        @DefaultValue("both") Role role,
+        @DefaultValue("50") @Min(1) @Max(65535) int prefetch,
+        @DefaultValue("5") @Min(1) @Max(100) int maxAttempts,
+        @DefaultValue("5") @Min(1) @Max(1000) int deliveryLimit,
+        @DefaultValue("4") @Min(1) @Max(64) int workers,
+        @DefaultValue("-1") @Min(-1) int workerIndex,
+        @DefaultValue("20") @Min(1) @Max(100000) int buckets,
+        @DefaultValue("100") @Min(1) @Max(10000) int batchSize,
+        @DefaultValue("20000") @Min(1) int maxQueueLength,
+        @DefaultValue("1") @Min(1) @Max(1000) int messagesPerTransaction) {
+
+    /** A worker index names one of the worker queues. */
+    @AssertTrue(message = "twitter.messaging.worker-index must be -1 (all worker queues) or below twitter.messaging.workers")
+    public boolean isWorkerIndexOneOfTheWorkers() {
+        return workerIndex < workers;
+    }
 }
