@@ -29,7 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * configuration metadata that Spring Boot's processor writes for the settings records) and exits;
  * an unknown {@code twitter.*} property (a misspelling, which Spring would ignore) fails start-up
  * with the valid names; then the application runs, with any listeners the step adds (the
- * asynchronous steps add the one that turns a worker process's web server off).
+ * asynchronous steps add the one that turns a worker process's web server off). A start-up failure
+ * is reported once, as Spring Boot's failure analysis where the project knows the cause
+ * ({@link StartupFailureLog}).
  */
 public final class TwitterApplication {
 
@@ -43,7 +45,7 @@ public final class TwitterApplication {
             return null;
         }
         SpringApplication spring = new SpringApplication(application);
-        spring.addListeners(new UnknownPropertyCheck());
+        spring.addListeners(new UnknownPropertyCheck(), new StartupFailureLog());
         spring.addListeners(listeners);
         return spring.run(args);
     }

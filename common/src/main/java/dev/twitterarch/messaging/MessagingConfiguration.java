@@ -12,6 +12,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.rabbitmq.client.Channel;
 
+import dev.twitterarch.common.TwitterProperties;
+
 /**
  * What every asynchronous step (3-6) shares: the RabbitMQ connections, the topology, the
  * confirming publisher and the message codec. A step imports this next to the common API.
@@ -25,13 +27,20 @@ public class MessagingConfiguration {
         return new Rabbit(settings, messaging.prefix());
     }
 
-    /** Every asynchronous step publishes to the events exchange, so every process declares it. */
+    /**
+     * Every asynchronous step publishes to the events exchange, so every process declares it; after
+     * a lost connection came back, the topology is declared again (the broker may have lost it).
+     */
     @Bean
-    Topology topology(Rabbit rabbit, MessagingProperties messaging) throws Exception {
-        Topology topology = new Topology(messaging.prefix());
-        try (Channel channel = rabbit.publishChannel()) {
+    Topology topology(Rabbit rabbit, MessagingProperties messaging, TwitterProperties twitter) {
+        Topology topology = new Topology(messaging.prefix(), messaging.deliveryLimit(), twitter.resetOnStart());
+        Channel channel = rabbit.publishChannel();
+        try {
             topology.declareEvents(channel);
+        } finally {
+            Rabbit.closeQuietly(channel);
         }
+        rabbit.afterRecovery(() -> topology.redeclare(rabbit));
         return topology;
     }
 

@@ -6,21 +6,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.ShutdownSignalException;
 
 /**
  * Publishes persistent messages and waits for the broker's confirm, so a message counts as sent
  * only once RabbitMQ has taken responsibility for it. Channels are not thread-safe, so concurrent
  * requests borrow one from a small pool.
+ *
+ * <p>Every publish is bounded in time, and the pool never shrinks: a publish waits at most
+ * {@link #WAIT} for a free channel and at most as long again for the confirm, and while the broker
+ * is unreachable it fails at once ({@link Unconfirmed}). A channel whose state is unknown (its
+ * confirm timed out, was refused, or its connection broke) is closed and its slot left empty; the
+ * next borrower of that slot opens a fresh channel, once the connection is back.
  */
 public class Publisher {
 
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    /** At most this long for a free channel, and again at most this long for the broker's confirm. */
+    public static final Duration WAIT = Duration.ofSeconds(5);
 
     /** One message to send: where to, and what. */
     public record Outgoing(String exchange, String routingKey, Object message, Map<String, Object> headers) {
@@ -30,18 +39,35 @@ public class Publisher {
         }
     }
 
+    /**
+     * The broker has not confirmed the messages: unreachable, too slow, or it refused them (a full
+     * queue). Some of them may have arrived all the same, so whoever retries must be idempotent.
+     */
+    public static class Unconfirmed extends RuntimeException {
+        Unconfirmed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A place in the pool; its channel is opened on first use and replaced when it breaks. */
+    private static final class Slot {
+        Channel channel;
+    }
+
     private final Rabbit rabbit;
-    private final BlockingQueue<Channel> channels;
+    private final BlockingQueue<Slot> slots;
     private final MessageCodec codec;
     private final FanOutTracker tracker;
 
     public Publisher(Rabbit rabbit, int poolSize, MessageCodec codec, FanOutTracker tracker) {
         this.rabbit = rabbit;
-        this.channels = new ArrayBlockingQueue<>(poolSize);
+        this.slots = new ArrayBlockingQueue<>(poolSize);
         this.codec = codec;
         this.tracker = tracker;
         for (int i = 0; i < poolSize; i++) {
-            channels.add(confirmChannel());
+            Slot slot = new Slot();
+            slot.channel = confirmChannel(); // at start the broker is there: fail now if it is not
+            slots.add(slot);
         }
     }
 
@@ -49,8 +75,9 @@ public class Publisher {
         Channel channel = rabbit.publishChannel();
         try {
             channel.confirmSelect();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot enable publisher confirms", e);
+        } catch (IOException | ShutdownSignalException e) {
+            Rabbit.closeInBackground(channel);
+            throw new Unconfirmed("cannot enable publisher confirms: " + e, e);
         }
         return channel;
     }
@@ -60,27 +87,34 @@ public class Publisher {
         if (messages.isEmpty()) {
             return;
         }
-        Channel channel = borrow();
+        Slot slot = borrow(messages.size());
         try {
-            for (Outgoing out : messages) {
-                AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
-                        .contentType("application/json")
-                        .type(MessageCodec.typeOf(out.message()))
-                        .headers(out.headers())
-                        .build();
-                channel.basicPublish(out.exchange(), out.routingKey(), properties, codec.encode(out.message()));
+            Channel channel = openIn(slot, messages.size());
+            try {
+                for (Outgoing out : messages) {
+                    AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
+                            .contentType("application/json")
+                            .type(MessageCodec.typeOf(out.message()))
+                            .headers(out.headers())
+                            .build();
+                    channel.basicPublish(out.exchange(), out.routingKey(), properties, codec.encode(out.message()));
+                }
+                if (!channel.waitForConfirms(WAIT.toMillis())) {
+                    discard(slot);
+                    throw new Unconfirmed("RabbitMQ refused (nacked) a batch of " + messages.size() + " message(s)", null);
+                }
+                tracker.addPublished(messages.size());
+            } catch (IOException | TimeoutException | ShutdownSignalException e) {
+                discard(slot);
+                throw new Unconfirmed("RabbitMQ did not confirm " + messages.size() + " message(s) within " + WAIT.toSeconds()
+                        + " s: " + e, e);
+            } catch (InterruptedException e) {
+                discard(slot);
+                Thread.currentThread().interrupt();
+                throw new Unconfirmed("interrupted while waiting for publisher confirms", e);
             }
-            if (!channel.waitForConfirms(CONFIRM_TIMEOUT.toMillis())) {
-                throw new IllegalStateException("RabbitMQ refused (nacked) a batch of " + messages.size() + " message(s)");
-            }
-            tracker.addPublished(messages.size());
-        } catch (IOException | TimeoutException e) {
-            throw new IllegalStateException("RabbitMQ did not confirm " + messages.size() + " message(s): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for publisher confirms", e);
         } finally {
-            channels.add(channel.isOpen() ? channel : confirmChannel());
+            slots.add(slot); // never throws: the queue has room for every slot
         }
     }
 
@@ -88,10 +122,16 @@ public class Publisher {
         publish(List.of(message));
     }
 
+    /** False while the connection to RabbitMQ is known to be down (it is reconnecting). */
+    public boolean brokerReachable() {
+        return rabbit.publishingOpen();
+    }
+
     /**
      * Publishes once the surrounding database transaction has committed, so a worker never sees a
      * message about rows it cannot read yet. If the process dies between the commit and this
-     * publish, the message is lost: the weakness step 5's transactional outbox removes.
+     * publish, or RabbitMQ cannot take it, the message is lost (and {@code onFailure} hears of it):
+     * the weakness step 5's transactional outbox removes.
      */
     public void publishAfterCommit(Outgoing message, Consumer<RuntimeException> onFailure) {
         AfterCommit.run(() -> {
@@ -103,12 +143,48 @@ public class Publisher {
         });
     }
 
-    private Channel borrow() {
+    private Slot borrow(int count) {
         try {
-            return channels.take();
+            Slot slot = slots.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (slot == null) {
+                throw new Unconfirmed("no publishing channel free within " + WAIT.toSeconds() + " s for " + count
+                        + " message(s)", null);
+            }
+            return slot;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            throw new Unconfirmed("interrupted while waiting for a publishing channel", e);
         }
+    }
+
+    /**
+     * The slot's channel, opened if it has none. A channel whose connection is down recovers with
+     * it (the client reopens it, confirms on), so it stays in its slot; until then publishing fails
+     * at once instead of waiting for a confirm that cannot come.
+     */
+    private Channel openIn(Slot slot, int count) {
+        if (slot.channel != null && !slot.channel.isOpen() && (rabbit.publishingOpen()
+                || slot.channel.getCloseReason() == null || !slot.channel.getCloseReason().isHardError())) {
+            discard(slot); // closed by a channel error, or still closed with its connection back: never reopened by the client
+        }
+        if (slot.channel == null) {
+            try {
+                slot.channel = confirmChannel();
+            } catch (RuntimeException e) {
+                throw new Unconfirmed("RabbitMQ at " + rabbit.address() + " is unreachable; " + count
+                        + " message(s) not sent: " + e.getMessage(), e);
+            }
+        }
+        if (!slot.channel.isOpen()) {
+            throw new Unconfirmed("RabbitMQ at " + rabbit.address() + " is unreachable (reconnecting); " + count
+                    + " message(s) not sent", slot.channel.getCloseReason());
+        }
+        return slot.channel;
+    }
+
+    /** Empties the slot; the channel is closed in the background (on a dead connection that may take a while). */
+    private static void discard(Slot slot) {
+        Rabbit.closeInBackground(slot.channel);
+        slot.channel = null;
     }
 }

@@ -43,15 +43,17 @@ public final class ConsistentHashWorkers {
         return queues;
     }
 
-    /** Declares the exchange and the queues; {@code queueArguments} (limits) apply to every queue. */
+    /**
+     * Declares the exchange and the queues; {@code queueArguments} (limits) apply to every queue.
+     * The exchange type comes from the {@code rabbitmq_consistent_hash_exchange} plugin: without
+     * it the broker refuses the declaration, and the step does not start.
+     */
     public ConsistentHashWorkers declare(Channel channel, Map<String, Object> queueArguments) {
-        Topology.run(() -> {
-            channel.exchangeDeclare(exchange(), "x-consistent-hash", true);
-            for (String queue : queues) {
-                topology.declareQueue(channel, queue, queueArguments);
-                channel.queueBind(queue, exchange(), Integer.toString(WEIGHT));
-            }
-        });
+        topology.declare(channel, ch -> ch.exchangeDeclare(exchange(), "x-consistent-hash", true));
+        for (String queue : queues) {
+            topology.declareQueue(channel, queue, queueArguments);
+            topology.declare(channel, ch -> ch.queueBind(queue, exchange(), Integer.toString(WEIGHT)));
+        }
         return this;
     }
 }

@@ -3,6 +3,7 @@ package dev.twitterarch.step4;
 import java.util.Arrays;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,6 +22,7 @@ import dev.twitterarch.messaging.QueuedFeed;
 import dev.twitterarch.messaging.Rabbit;
 import dev.twitterarch.messaging.Role;
 import dev.twitterarch.messaging.Topology;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.twitterarch.step3.PublishAfterCommit;
 
 /** Step 3's API (publish after commit), then a dispatcher and N workers behind a consistent-hash exchange. */
@@ -40,8 +42,14 @@ class Step4Wiring {
     }
 
     @Bean
-    QueuedFeed feed(FeedItemStore feedItems, Publisher publisher, Topology topology) {
-        return new QueuedFeed(feedItems, new PublishAfterCommit(publisher, topology));
+    QueuedFeed feed(FeedItemStore feedItems, PublishAfterCommit events) {
+        return new QueuedFeed(feedItems, events);
+    }
+
+    /** Lost events are counted in the application's meter registry, if it has one (this step exports none). */
+    @Bean
+    PublishAfterCommit publishAfterCommit(Publisher publisher, Topology topology, ObjectProvider<MeterRegistry> registry) {
+        return new PublishAfterCommit(publisher, topology, registry.getIfAvailable());
     }
 
     /** The dispatcher belongs to the API side. */

@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,7 +28,10 @@ class WorkerStats implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final ObjectProvider<ConsumerGroup> workers;
     private final String process = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+    private static final Logger log = LoggerFactory.getLogger(WorkerStats.class);
+
     private ScheduledExecutorService flusher;
+    private volatile boolean failing;
 
     WorkerStats(JdbcClient jdbc, ObjectProvider<ConsumerGroup> workers) {
         this.jdbc = jdbc;
@@ -62,13 +67,29 @@ class WorkerStats implements SmartLifecycle {
     @Override
     public void start() {
         flusher = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "worker-stats"));
-        flusher.scheduleWithFixedDelay(this::flush, 1, 1, TimeUnit.SECONDS);
+        flusher.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A failed flush (PostgreSQL down) is tried again a second later; thrown out of the scheduled
+     * task, it would silently cancel every later flush.
+     */
+    private void flushQuietly() {
+        try {
+            flush();
+            failing = false;
+        } catch (RuntimeException e) {
+            if (!failing) {
+                log.warn("worker stats not written, trying again every second: {}", e.toString());
+                failing = true;
+            }
+        }
     }
 
     @Override
     public void stop() {
         flusher.shutdownNow();
-        flush();
+        flushQuietly();
     }
 
     @Override

@@ -60,17 +60,33 @@ public class OutboxRelay implements SmartLifecycle {
         return moved == null ? 0 : moved;
     }
 
+    /**
+     * Relays until stopped. While RabbitMQ or PostgreSQL is down every round fails (fast: the
+     * publisher refuses at once while it knows the broker is gone), the rows stay in the outbox, and
+     * the relay tries again every second; the log says when that started and when it ended.
+     */
     private void loop() {
+        long failingSince = 0;
         while (running) {
             try {
-                if (relayOnce() < batchSize) {
+                int moved = relayOnce();
+                if (failingSince != 0) {
+                    log.info("outbox relay: publishing again after {} s", Duration.ofNanos(System.nanoTime() - failingSince).toSeconds());
+                    failingSince = 0;
+                }
+                if (moved < batchSize) {
                     wakeUps.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("outbox relay: {}; retrying in 1 s (the rows stay in the outbox)", e.toString());
+                if (failingSince == 0) {
+                    failingSince = System.nanoTime();
+                    log.warn("outbox relay: {}; trying again every second (the rows stay in the outbox)", e.toString());
+                } else {
+                    log.debug("outbox relay: still failing: {}", e.toString());
+                }
                 sleepQuietly(Duration.ofSeconds(1));
             }
         }

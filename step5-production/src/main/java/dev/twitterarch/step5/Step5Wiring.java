@@ -42,8 +42,10 @@ public class Step5Wiring {
 
     /**
      * Step 4's exchange and queues, each queue limited: a full queue refuses new messages (the
-     * publisher gets a nack, so nothing is silently dropped) and dead-letters them, instead of
-     * growing until the broker runs out of memory.
+     * publisher gets a nack, so nothing is silently dropped, and the dispatcher holds its event and
+     * tries again), instead of growing until the broker runs out of memory. {@code reject-publish},
+     * not {@code reject-publish-dlx}: quorum queues have no such mode (and a refused message needs
+     * no copy in the dead letters; its event is still in hand).
      */
     @Bean
     ConsistentHashWorkers consistentHashWorkers(Rabbit rabbit, Topology topology, MessagingProperties settings,
@@ -51,7 +53,7 @@ public class Step5Wiring {
         ConsistentHashWorkers workers;
         try (Channel channel = rabbit.publishChannel()) {
             workers = new ConsistentHashWorkers(topology, settings.workers())
-                    .declare(channel, Map.of("x-max-length", settings.maxQueueLength(), "x-overflow", "reject-publish-dlx"));
+                    .declare(channel, Map.of("x-max-length", settings.maxQueueLength(), "x-overflow", "reject-publish"));
         }
         for (String queue : topology.workQueues()) {
             Gauge.builder("twitter.queue.depth", () -> rabbit.depth(queue)).tag("queue", queue)

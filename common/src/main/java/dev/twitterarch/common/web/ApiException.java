@@ -6,8 +6,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * A client mistake that the API answers with a problem detail: the status, a sentence naming the
- * fault, and the headers that belong to that answer (Retry-After on a 429, WWW-Authenticate on a 401).
+ * An error the API answers with a problem detail: the status, a sentence naming the fault, and the
+ * headers that belong to that answer (Retry-After on a 429 or 503, WWW-Authenticate on a 401). Most
+ * are client mistakes; {@link #unavailable} is a service the request needs being down.
  */
 public class ApiException extends RuntimeException {
 
@@ -50,6 +51,13 @@ public class ApiException extends RuntimeException {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
         return new ApiException(HttpStatus.TOO_MANY_REQUESTS, detail, headers);
+    }
+
+    /** A 503: a service the request needs cannot be reached now; {@code Retry-After} says when to try again. */
+    public static ApiException unavailable(String detail, Duration retryAfter) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, detail, headers);
     }
 
     /** Whole seconds, rounded up and at least 1: "Retry-After: 0" would invite an immediate, refused retry. */

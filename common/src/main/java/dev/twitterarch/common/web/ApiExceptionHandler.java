@@ -10,6 +10,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -20,6 +21,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -102,8 +104,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(e, status, detail, Map.of(), request);
     }
 
+    /** PostgreSQL cannot be reached, or a statement failed for a passing reason: 503 and Retry-After, never 500. */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<Object> databaseFailure(Exception e, WebRequest request) {
+        if (DatabaseUnavailable.is(e)) {
+            return databaseUnavailable(e, request);
+        }
+        return unexpected(e, request);
+    }
+
+    private ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
+        log.warn("503 on {}: the database is unavailable: {}", request.getDescription(false), DatabaseUnavailable.describe(e));
+        return handleExceptionInternal(e, DatabaseUnavailable.problem(), DatabaseUnavailable.headers(),
+                HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        if (DatabaseUnavailable.is(e)) {
+            return databaseUnavailable(e, request);
+        }
         log.error("unexpected error on {}", request.getDescription(false), e);
         return problem(e, HttpStatus.INTERNAL_SERVER_ERROR, "internal error; the server log has the details", Map.of(), request);
     }

@@ -35,6 +35,11 @@ class ProblemErrorController implements ErrorController {
         }
         HttpStatus status = statusOf(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE));
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure && DatabaseUnavailable.is(failure)) {
+            log.warn("503 on {}: the database is unavailable: {}", uri, DatabaseUnavailable.describe(failure));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).headers(DatabaseUnavailable.headers())
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(DatabaseUnavailable.problem());
+        }
         String detail;
         if (status.is5xxServerError()) {
             log.error("error {} on {}", status.value(), uri, (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));

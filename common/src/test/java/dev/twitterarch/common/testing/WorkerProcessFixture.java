@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,8 +63,10 @@ public final class WorkerProcessFixture implements AutoCloseable {
     /**
      * Starts one worker process with this run's services (the {@link TestServices} database and
      * broker, the context's queue prefix) plus {@code extraArguments} (e.g. {@code --twitter.messaging.worker-index=1}).
-     * Its database sessions carry its name as {@code application_name}, so {@code pg_stat_activity}
-     * tells them apart from the test's.
+     * An extra {@code --name=value} for a setting the fixture gives replaces the fixture's (e.g.
+     * {@code --spring.rabbitmq.port=} of a {@link TcpProxy}): Spring would join two values of one
+     * name with a comma. Its database sessions carry its name as {@code application_name}, so
+     * {@code pg_stat_activity} tells them apart from the test's.
      */
     public Worker start(String... extraArguments) {
         return launch("worker", Arrays.asList(extraArguments));
@@ -77,25 +81,36 @@ public final class WorkerProcessFixture implements AutoCloseable {
         TestServices.Database db = TestServices.postgres();
         TestServices.Broker broker = TestServices.rabbitmq();
         String name = mainClass.getSimpleName().toLowerCase() + "-" + role + "-" + STARTED.incrementAndGet();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("twitter.messaging.role", role);
+        settings.put("twitter.schema", schema);
+        settings.put("spring.datasource.url", db.url());
+        settings.put("spring.datasource.username", db.user());
+        settings.put("spring.datasource.password", db.password());
+        settings.put("spring.datasource.hikari.data-source-properties.ApplicationName", name);
+        settings.put("spring.rabbitmq.host", broker.host());
+        settings.put("spring.rabbitmq.port", Integer.toString(broker.port()));
+        settings.put("spring.rabbitmq.username", broker.username());
+        settings.put("spring.rabbitmq.password", broker.password());
+        settings.put("twitter.messaging.prefix", queuePrefix);
+        settings.put("twitter.auth.trust-user-header", "true"); // their ApiClient acts through X-User-ID, as the test context's
+        settings.put("spring.main.banner-mode", "off");
+        List<String> others = new ArrayList<>();
+        for (String argument : extraArguments) {
+            int equals = argument.indexOf('=');
+            if (argument.startsWith("--") && equals > 2 && settings.containsKey(argument.substring(2, equals))) {
+                settings.put(argument.substring(2, equals), argument.substring(equals + 1));
+            } else {
+                others.add(argument);
+            }
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", // starts faster; a test process does little work
                 "-cp", mainClasspath(),
-                mainClass.getName(),
-                "--twitter.messaging.role=" + role,
-                "--twitter.schema=" + schema,
-                "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.user(),
-                "--spring.datasource.password=" + db.password(),
-                "--spring.datasource.hikari.data-source-properties.ApplicationName=" + name,
-                "--spring.rabbitmq.host=" + broker.host(),
-                "--spring.rabbitmq.port=" + broker.port(),
-                "--spring.rabbitmq.username=" + broker.username(),
-                "--spring.rabbitmq.password=" + broker.password(),
-                "--twitter.messaging.prefix=" + queuePrefix,
-                "--twitter.auth.trust-user-header=true", // their ApiClient acts through X-User-ID, as the test context's
-                "--spring.main.banner-mode=off"));
-        command.addAll(extraArguments);
+                mainClass.getName()));
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+        command.addAll(others);
         try {
             Files.createDirectories(LOG_DIRECTORY);
             Path log = LOG_DIRECTORY.resolve(name + ".log");
