@@ -879,7 +879,7 @@ demo_app_fanout_lag() {
 }
 
 # demo_redis_flushdb DB: empties Redis database DB on localhost:6379 (step 6 keeps feeds cached in
-# Redis across runs; --twitter.reset-on-start resets only PostgreSQL). Uses redis-cli when
+# Redis across runs; --twitter.reset-on-start resets PostgreSQL and the queues, not Redis). Uses redis-cli when
 # installed, otherwise speaks Redis' inline protocol through bash's /dev/tcp.
 demo_redis_flushdb() {
     local db=$1 answer
