@@ -72,6 +72,10 @@ public final class TestServices {
 
     /** Points the context's datasource at a database, resolved only when the application reads it. */
     public static void registerDatabase(DynamicPropertyRegistry registry, java.util.function.Supplier<Database> database) {
+        // a module's test JVM caches several application contexts, each with its pool, next to worker
+        // processes with theirs: idle pools keep one connection, so PostgreSQL's 100 are never all taken
+        registry.add("spring.datasource.hikari.minimum-idle", () -> 1);
+        registry.add("spring.datasource.hikari.idle-timeout", () -> "10s");
         registry.add("spring.datasource.url", () -> database.get().url());
         registry.add("spring.datasource.username", () -> database.get().user());
         registry.add("spring.datasource.password", () -> database.get().password());
