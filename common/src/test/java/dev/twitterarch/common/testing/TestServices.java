@@ -75,7 +75,7 @@ public final class TestServices {
         // a module's test JVM caches several application contexts, each with its pool, next to worker
         // processes with theirs: idle pools keep one connection, so PostgreSQL's 100 are never all taken
         registry.add("spring.datasource.hikari.minimum-idle", () -> 1);
-        registry.add("spring.datasource.hikari.idle-timeout", () -> "10s");
+        registry.add("spring.datasource.hikari.idle-timeout", () -> 10_000); // milliseconds
         registry.add("spring.datasource.url", () -> database.get().url());
         registry.add("spring.datasource.username", () -> database.get().user());
         registry.add("spring.datasource.password", () -> database.get().password());
