@@ -13,13 +13,18 @@ import dev.twitterarch.common.feed.TweetRef;
  * is one while more than {@code threshold} users follow them; the status is decided again in the
  * transaction of each follow and unfollow of the author ({@link #reconsider}, from {@link HybridFanOut}).
  *
- * <p>Two locks keep the decisions exact under concurrency, also with several API processes:
- * {@link #reconsider} locks the author's user row, so the follows and unfollows of one author
- * decide one at a time, each seeing the follows committed before it; and a POST that leaves its
- * tweet out of the fan-out because the author is a celebrity holds the author's celebrities row
- * ({@link #isCelebrityHeld}), so a demotion (a DELETE of that row) waits until that POST has
- * committed, and only then reads the followers it backfills: whatever was left out is in the
- * backfill. (A POST that comes after the DELETE waits for it, finds no row, and is fanned out.)
+ * <p>One lock per author keeps the decisions exact under concurrency, also with several API
+ * processes: a transaction-scoped advisory lock named after the author. {@link #reconsider} takes
+ * it exclusively, so the follows and unfollows of one author decide one at a time, each seeing the
+ * follows committed before it; a POST takes it shared before it asks whether its author is a
+ * celebrity ({@link #isCelebrityHeld}), so a demotion waits until that POST has committed, and only
+ * then reads the followers it backfills: whatever was left out is in the backfill. (A POST that
+ * comes after the demotion waits for it, finds no row, and is fanned out.) Why an advisory lock
+ * and not row locks on users and celebrities, as step 2 explains too: on Citus a row lock on a
+ * distributed table is released when its worker commits, before the other workers have, and a
+ * row lock on the celebrities reference table locks its shard on every node, which deadlocked
+ * concurrent posts and follows (the Citus run of the concurrent contract test). The coordinator
+ * releases an advisory lock only after every worker has committed.
  */
 class Celebrities {
 
@@ -40,25 +45,24 @@ class Celebrities {
     }
 
     /**
-     * Whether the author is a celebrity, decided for the rest of this transaction: FOR SHARE keeps
+     * Whether the author is a celebrity, decided for the rest of this transaction: the shared lock keeps
      * the row (and so the status) until the transaction ends; a demotion waits for it.
      */
     boolean isCelebrityHeld(long authorId) {
-        return jdbc.sql("SELECT user_id FROM celebrities WHERE user_id = :author FOR SHARE")
+        jdbc.sql("SELECT pg_advisory_xact_lock_shared(:author)").param("author", authorId).query().singleRow();
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM celebrities WHERE user_id = :author)")
                 .param("author", authorId)
-                .query(Long.class)
-                .optional()
-                .isPresent();
+                .query(Boolean.class)
+                .single();
     }
 
     /**
      * In the transaction of a follow or an unfollow: promotes or demotes the user by their follower
      * count now (this transaction's own change included). The count stops at threshold + 1: an
-     * O(threshold) index scan. NO KEY UPDATE does not block the inserts that reference the user
-     * (their foreign keys take KEY SHARE), only other decisions about the same user.
+     * O(threshold) index scan. The exclusive lock waits for the POSTs that hold it shared.
      */
     Status reconsider(long userId) {
-        jdbc.sql("SELECT id FROM users WHERE id = :user FOR NO KEY UPDATE").param("user", userId).query(Long.class).optional();
+        jdbc.sql("SELECT pg_advisory_xact_lock(:user)").param("user", userId).query().singleRow();
         long followers = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM followers WHERE user_id = :user LIMIT :cap) f")
                 .param("user", userId)
                 .param("cap", threshold + 1)
@@ -75,7 +79,6 @@ class Celebrities {
         if (should) {
             jdbc.sql("INSERT INTO celebrities (user_id) VALUES (:user) ON CONFLICT DO NOTHING").param("user", userId).update();
         } else {
-            // waits for the POSTs that hold the row (isCelebrityHeld) to commit
             jdbc.sql("DELETE FROM celebrities WHERE user_id = :user").param("user", userId).update();
         }
         return new Status(should, true);
