@@ -40,7 +40,7 @@ class GatlingStatisticsTest {
         AtomicInteger posts = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/feed/", exchange -> {
-            sleep(30);
+            sleep(30); // the fake step's read latency, which Gatling must measure: not a wait for a condition
             answer(exchange, 200, "{\"items\":[]}");
         });
         server.createContext("/api/tweets/", exchange -> answer(exchange, posts.incrementAndGet() % 2 == 0 ? 201 : 500, "{\"id\":1}"));
