@@ -14,6 +14,9 @@
  *   - GET info.live_feed?access_token=<the login's token> upgrades to a WebSocket (a browser's
  *     WebSocket cannot send an Authorization header; common's resolver accepts the token there);
  *   - text frames, one JSON object each, snake_case like the rest of the API:
+ *       {"type": "ready"}
+ *           first: from now on every change of this reader's feed is pushed (the page reads its
+ *           first page once more, for what happened while it was not connected);
  *       {"type": "tweet", "tweet": {"id", "user_id", "username", "content", "created_at"}}
  *           a tweet entered this reader's feed; "tweet" is exactly a feed item of GET /api/feed/
  *       {"type": "deleted", "tweet_id": 123}
@@ -323,7 +326,6 @@ function liveSource(path) {
         fallback = null;
       }
       $('updates').textContent = 'New tweets: live over a WebSocket (' + path + '); each shows its delivery lag.';
-      updateFeed().catch(sayError); // what arrived while the socket was down
     });
     socket.addEventListener('message', (event) => {
       let message;
@@ -332,7 +334,9 @@ function liveSource(path) {
       } catch (e) {
         return;
       }
-      if (message.type === 'tweet' && message.tweet) {
+      if (message.type === 'ready') {
+        updateFeed().catch(sayError); // what arrived while the socket was down; from now on every change is pushed
+      } else if (message.type === 'tweet' && message.tweet) {
         arrived(message.tweet);
       } else if (message.type === 'deleted') {
         feed.items = feed.items.filter((tweet) => tweet.id !== message.tweet_id);

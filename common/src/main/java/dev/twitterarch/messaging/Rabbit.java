@@ -122,7 +122,7 @@ public class Rabbit implements AutoCloseable {
         });
     }
 
-    static String reason(ShutdownSignalException cause) {
+    public static String reason(ShutdownSignalException cause) {
         Object reason = cause.getReason();
         if (reason instanceof com.rabbitmq.client.AMQP.Connection.Close close) {
             return close.getReplyCode() + " " + close.getReplyText();
@@ -201,7 +201,7 @@ public class Rabbit implements AutoCloseable {
     }
 
     /** Closes a channel that may already be dead; on a recovering connection this also stops its recovery. */
-    static void closeQuietly(Channel channel) {
+    public static void closeQuietly(Channel channel) {
         if (channel == null) {
             return;
         }

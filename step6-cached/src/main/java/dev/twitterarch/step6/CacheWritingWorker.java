@@ -16,18 +16,20 @@ import dev.twitterarch.step5.FollowerBatch.RemoveFromFeeds;
  * Step 5's batch worker with the cache behind it: the worker writes the batch into feed_items as
  * in step 5, and once that has committed, the same batch updates the readers' cached timelines
  * (feed_items stays the truth; a timeline that cannot follow a change exactly is dropped, and
- * loaded again from it).
+ * loaded again from it), and the readers' live sockets hear of it ({@link LivePublisher}).
  */
 class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor<Runnable> {
 
     private final BatchWorker database;
     private final FeedRows rows;
     private final HomeTimelines cache;
+    private final LivePublisher live;
 
-    CacheWritingWorker(BatchWorker database, FeedRows rows, HomeTimelines cache) {
+    CacheWritingWorker(BatchWorker database, FeedRows rows, HomeTimelines cache, LivePublisher live) {
         this.database = database;
         this.rows = rows;
         this.cache = cache;
+        this.live = live;
     }
 
     /** In the consumer's transaction: step 5's statements, then (after the commit) the cache. */
@@ -40,12 +42,19 @@ class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor
     @Override
     public Runnable addToFeeds(AddToFeeds add) {
         List<Long> delivered = rows.readersHaving(add.tweetId(), add.followerIds());
-        return () -> cache.delivered(new TweetRef(add.tweetId(), add.authorId()), delivered);
+        TweetRef tweet = new TweetRef(add.tweetId(), add.authorId());
+        return () -> {
+            cache.delivered(tweet, delivered);
+            live.tweetEntered(tweet, delivered); // and to their sockets, wherever they are connected
+        };
     }
 
     @Override
     public Runnable removeFromFeeds(RemoveFromFeeds remove) {
-        return () -> cache.withdrawn(new TweetRef(remove.tweetId(), remove.authorId()), remove.followerIds());
+        return () -> {
+            cache.withdrawn(new TweetRef(remove.tweetId(), remove.authorId()), remove.followerIds());
+            live.tweetLeft(remove.tweetId(), remove.followerIds());
+        };
     }
 
     @Override

@@ -94,6 +94,15 @@ class Celebrities {
                 .list();
     }
 
+    /** Which of these users follow the author now (live delivery of a celebrity's tweet): one lookup in the author's shard. */
+    List<Long> followersAmong(long authorId, Collection<Long> userIds) {
+        return jdbc.sql("SELECT follower_id FROM followers WHERE user_id = :author AND follower_id IN (:users)")
+                .param("author", authorId)
+                .param("users", userIds)
+                .query(Long.class)
+                .list();
+    }
+
     /** An author's own tweets older than the cursor, newest first: one backward scan of tweets' primary key. */
     List<TweetRef> tweetsOf(long authorId, FeedCursor cursor, int limit) {
         return tweetsOf(List.of(authorId), cursor, limit);

@@ -2,6 +2,7 @@ package dev.twitterarch.step6;
 
 import java.util.List;
 
+import dev.twitterarch.common.feed.TweetRef;
 import dev.twitterarch.common.follow.FollowerStore;
 import dev.twitterarch.messaging.AfterCommit;
 import dev.twitterarch.messaging.EventSink;
@@ -48,14 +49,16 @@ class HybridFanOut implements EventSink {
     private final FollowerStore followers;
     private final SortedSetTimelines timelines;
     private final CacheMeters meters;
+    private final LivePublisher live;
 
     HybridFanOut(EventSink outbox, Celebrities celebrities, FollowerStore followers, SortedSetTimelines timelines,
-                 CacheMeters meters) {
+                 CacheMeters meters, LivePublisher live) {
         this.outbox = outbox;
         this.celebrities = celebrities;
         this.followers = followers;
         this.timelines = timelines;
         this.meters = meters;
+        this.live = live;
     }
 
     @Override
@@ -63,17 +66,26 @@ class HybridFanOut implements EventSink {
         event.accept(new FeedEvent.Visitor<Void>() {
             @Override
             public Void tweetPosted(TweetPosted posted) {
+                TweetRef tweet = new TweetRef(posted.tweetId(), posted.authorId());
                 if (celebrities.isCelebrityHeld(posted.authorId())) {
-                    AfterCommit.run(meters::celebrityTweet);
+                    AfterCommit.run(() -> {
+                        meters.celebrityTweet();
+                        live.celebrityTweeted(tweet); // no follower row carries it: their connected followers hear of it here
+                    });
                 } else {
                     outbox.emit(posted);
                 }
+                AfterCommit.run(() -> live.tweetEntered(tweet, List.of(posted.authorId()))); // the author's own feed
                 return null;
             }
 
             @Override
             public Void tweetDeleted(TweetDeleted deleted) {
                 outbox.emit(deleted);
+                AfterCommit.run(() -> {
+                    live.tweetLeft(deleted.tweetId(), List.of(deleted.authorId()));
+                    live.authorsTweetDeleted(deleted.authorId(), deleted.tweetId());
+                });
                 return null;
             }
 
@@ -84,6 +96,7 @@ class HybridFanOut implements EventSink {
                 if (!status.celebrity() && !status.changed()) {
                     outbox.emit(followed); // step 5's backfill; a demotion has just sent everyone's, this follower's too
                 }
+                AfterCommit.run(() -> live.followsChanged(followed.followerId()));
                 return null;
             }
 
@@ -91,6 +104,7 @@ class HybridFanOut implements EventSink {
             public Void unfollowed(Unfollowed unfollowed) {
                 outbox.emit(unfollowed);
                 statusChanged(celebrities.reconsider(unfollowed.followeeId()), unfollowed.followeeId());
+                AfterCommit.run(() -> live.followsChanged(unfollowed.followerId()));
                 return null;
             }
         });
@@ -101,7 +115,10 @@ class HybridFanOut implements EventSink {
             return;
         }
         List<Long> fans = followers.followersOf(userId);
-        AfterCommit.run(() -> meters.statusChanged(status.celebrity()));
+        AfterCommit.run(() -> {
+            meters.statusChanged(status.celebrity());
+            live.celebritiesChanged(); // the API processes bind their readers' celebrities again
+        });
         if (status.celebrity()) {
             AfterCommit.run(() -> timelines.invalidate(fans.stream().map(TimelineKeys::feed).toList()));
         } else {

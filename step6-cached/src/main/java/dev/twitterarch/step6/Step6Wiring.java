@@ -108,9 +108,9 @@ class Step6Wiring {
     @Primary
     HomeTimelines homeTimelines(FeedItemStore feedItems, Outbox outbox, FanOutMetrics metrics, Celebrities celebrities,
                                 FollowerStore followers, UserStore users, SortedSetTimelines timelines, CachedTweets tweets,
-                                CacheMeters meters) {
+                                CacheMeters meters, LivePublisher live) {
         QueuedFeed fanOut = new QueuedFeed(feedItems,
-                metrics.countingTweets(new HybridFanOut(outbox, celebrities, followers, timelines, meters)));
+                metrics.countingTweets(new HybridFanOut(outbox, celebrities, followers, timelines, meters, live)));
         return new HomeTimelines(fanOut, feedItems, celebrities, users, timelines, tweets, meters);
     }
 
@@ -118,8 +118,8 @@ class Step6Wiring {
     /** The workers run step 5's batch worker, then update the cached timelines after each commit. */
     @Bean
     @Primary
-    CacheWritingWorker cacheWritingWorker(BatchWorker batchWorker, JdbcClient jdbc, HomeTimelines feed) {
-        return new CacheWritingWorker(batchWorker, new FeedRows(jdbc), feed);
+    CacheWritingWorker cacheWritingWorker(BatchWorker batchWorker, JdbcClient jdbc, HomeTimelines feed, LivePublisher live) {
+        return new CacheWritingWorker(batchWorker, new FeedRows(jdbc), feed, live);
     }
 
     @Bean

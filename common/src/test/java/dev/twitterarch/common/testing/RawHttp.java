@@ -16,20 +16,20 @@ import java.util.Locale;
  * whole answer is read until the server closes the connection, so requests say
  * {@code Connection: close}.
  */
-final class RawHttp {
+public final class RawHttp {
 
     private RawHttp() {
     }
 
     /** The answer as read: the status line, header lines, and the body with any chunked coding undone. */
-    record Reply(String statusLine, List<String> headers, String body) {
+    public record Reply(String statusLine, List<String> headers, String body) {
 
-        int status() {
+        public int status() {
             String[] parts = statusLine.split(" ");
             return parts.length > 1 && parts[0].startsWith("HTTP/") ? Integer.parseInt(parts[1]) : -1;
         }
 
-        String header(String name) {
+        public String header(String name) {
             String prefix = name.toLowerCase(Locale.ROOT) + ":";
             return headers.stream().filter(line -> line.toLowerCase(Locale.ROOT).startsWith(prefix))
                     .map(line -> line.substring(prefix.length()).strip()).findFirst().orElse(null);
@@ -47,13 +47,13 @@ final class RawHttp {
             return byName;
         }
 
-        ApiClient.Response response() {
+        public ApiClient.Response response() {
             String contentType = header("Content-Type");
             return new ApiClient.Response(status(), contentType == null ? "" : contentType, body, byName());
         }
     }
 
-    static Reply send(int port, String request) {
+    public static Reply send(int port, String request) {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -67,7 +67,7 @@ final class RawHttp {
     }
 
     /** A request line plus Host and Connection: close, then the given header lines, no body. */
-    static String request(String requestLine, String... headerLines) {
+    public static String request(String requestLine, String... headerLines) {
         StringBuilder request = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nConnection: close\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");

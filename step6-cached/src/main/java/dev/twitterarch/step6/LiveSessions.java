@@ -1,0 +1,247 @@
+package dev.twitterarch.step6;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator.OverflowStrategy;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The live sockets of this API process, by reader, and what reaches them. A reader's first socket
+ * binds their key and the keys of the celebrities they follow ({@link LiveSubscription}); their
+ * last socket takes the bindings away. A celebrity's tweet reaches every process that bound the
+ * celebrity; each sends it to those of its readers who follow the celebrity now (one query), so an
+ * unfollow that has committed is never answered with the next tweet.
+ *
+ * <p>Sockets never hold up the sending side. Each socket is wrapped in Spring's
+ * {@link ConcurrentWebSocketSessionDecorator}: one thread sends at a time, the others add their
+ * frame to the socket's buffer and go on; a socket whose buffer exceeds
+ * {@code twitter.live.send-buffer-bytes}, or whose send blocks for longer than
+ * {@code twitter.live.send-time-limit}, is closed ({@code twitter_live_disconnected_total{reason="slow"}};
+ * its page reconnects and reads its feed). The sends run on four sender threads of their own, fed by
+ * the broker's consumer thread, each socket always on the same one (so its frames keep their order):
+ * a socket stuck in a send delays, for at most the send time limit, only the sockets of its sender.
+ */
+class LiveSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveSessions.class);
+    private static final int SENDERS = 4;
+    /** The first frame of every socket: its bindings are in place, so it gets every event from now on. */
+    static final TextMessage READY = new TextMessage("{\"type\":\"ready\"}");
+
+    /** Where this process's queue is bound: {@link LiveSubscription}, counting the sockets that share a key. */
+    interface Bindings {
+        void bind(String routingKey) throws IOException;
+
+        void unbind(String routingKey);
+    }
+
+    /** One reader's sockets here, and the celebrities whose keys are bound for them. */
+    private static final class Reader {
+        final Set<WebSocketSession> sockets = ConcurrentHashMap.newKeySet();
+        Set<Long> celebrities = Set.of();
+    }
+
+    private final Bindings subscription;
+    private final Function<Long, List<Long>> celebritiesFollowedBy;
+    private final BiFunction<Long, Set<Long>, List<Long>> followersAmong;
+    private final LiveSettings settings;
+    private final MeterRegistry registry;
+    private final Map<Long, Reader> readers = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor[] senders;
+    private final Counter sent;
+
+    /**
+     * @param celebritiesFollowedBy the celebrities a reader follows now
+     * @param followersAmong        which of these readers follow this author now
+     */
+    LiveSessions(Bindings subscription, Function<Long, List<Long>> celebritiesFollowedBy,
+                 BiFunction<Long, Set<Long>, List<Long>> followersAmong, LiveSettings settings, MeterRegistry registry) {
+        this.subscription = subscription;
+        this.celebritiesFollowedBy = celebritiesFollowedBy;
+        this.followersAmong = followersAmong;
+        this.settings = settings;
+        this.registry = registry;
+        this.sent = Counter.builder("twitter.live.sent").description("frames sent to live sockets").register(registry);
+        this.senders = new ThreadPoolExecutor[SENDERS];
+        for (int i = 0; i < SENDERS; i++) {
+            String name = "live-sender-" + i;
+            senders[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueLength()),
+                    task -> {
+                        Thread thread = new Thread(task, name);
+                        thread.setDaemon(true);
+                        return thread;
+                    }, (task, executor) -> dropped("senders-busy"));
+        }
+        Gauge.builder("twitter.live.sockets", this, LiveSessions::socketCount).description("open live sockets").register(registry);
+        Gauge.builder("twitter.live.readers", readers, Map::size).description("readers with a live socket here").register(registry);
+    }
+
+    /** A socket of this reader has opened: from now on it gets their events. */
+    void opened(long userId, WebSocketSession socket) throws IOException {
+        WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
+                settings.sendBufferBytes(), OverflowStrategy.TERMINATE);
+        synchronized (this) {
+            Reader reader = readers.computeIfAbsent(userId, id -> new Reader());
+            if (reader.sockets.isEmpty()) {
+                try {
+                    subscription.bind(LiveRoutes.reader(userId));
+                    reader.celebrities = bindCelebrities(userId, Set.of());
+                } catch (IOException | RuntimeException e) {
+                    subscription.unbind(LiveRoutes.reader(userId));
+                    readers.remove(userId);
+                    throw e;
+                }
+            }
+            reader.sockets.add(guarded);
+        }
+        socket.getAttributes().put(LiveSessions.class.getName(), guarded);
+        // the page reads its feed once more when this arrives: nothing that happens from here on is
+        // missed; queued on the socket's own sender, so it leaves before any frame dispatched after it
+        senderOf(guarded).execute(() -> sendTo(guarded, READY));
+    }
+
+    /** A socket has closed. */
+    synchronized void closed(long userId, WebSocketSession socket) {
+        Reader reader = readers.get(userId);
+        Object guarded = socket.getAttributes().get(LiveSessions.class.getName());
+        if (reader == null || guarded == null || !reader.sockets.remove(guarded) || !reader.sockets.isEmpty()) {
+            return;
+        }
+        readers.remove(userId);
+        subscription.unbind(LiveRoutes.reader(userId));
+        reader.celebrities.forEach(celebrity -> subscription.unbind(LiveRoutes.author(celebrity)));
+    }
+
+    /** One delivery of this process's queue. */
+    void receive(String routingKey, String type, byte[] body) {
+        long id = LiveRoutes.idOf(routingKey);
+        if (LivePublisher.CELEBRITIES_CHANGED.equals(type)) {
+            readers.keySet().forEach(this::rebindCelebrities);
+        } else if (LivePublisher.FOLLOWS_CHANGED.equals(type)) {
+            rebindCelebrities(id);
+        } else if (routingKey.equals(LiveRoutes.reader(id))) {
+            send(id, new TextMessage(body));
+        } else if (routingKey.equals(LiveRoutes.author(id))) {
+            Set<Long> candidates = new HashSet<>();
+            readers.forEach((reader, state) -> {
+                if (state.celebrities.contains(id)) {
+                    candidates.add(reader);
+                }
+            });
+            if (!candidates.isEmpty()) {
+                TextMessage frame = new TextMessage(body);
+                followersAmong.apply(id, candidates).forEach(reader -> send(reader, frame));
+            }
+        }
+    }
+
+    /** The reader's celebrities are bound again: their follows changed, or someone's status did. */
+    private synchronized void rebindCelebrities(long userId) {
+        Reader reader = readers.get(userId);
+        if (reader == null) {
+            return;
+        }
+        try {
+            reader.celebrities = bindCelebrities(userId, reader.celebrities);
+        } catch (IOException | RuntimeException e) {
+            log.debug("live: the celebrities of reader {} were not bound again: {}", userId, e.toString());
+        }
+    }
+
+    /** Binds the celebrities the user follows now, unbinds those of {@code before} they no longer do. */
+    private Set<Long> bindCelebrities(long userId, Set<Long> before) throws IOException {
+        Set<Long> now = Set.copyOf(celebritiesFollowedBy.apply(userId));
+        for (long celebrity : now) {
+            if (!before.contains(celebrity)) {
+                subscription.bind(LiveRoutes.author(celebrity));
+            }
+        }
+        for (long celebrity : before) {
+            if (!now.contains(celebrity)) {
+                subscription.unbind(LiveRoutes.author(celebrity));
+            }
+        }
+        return now;
+    }
+
+    private void send(long userId, TextMessage frame) {
+        Reader reader = readers.get(userId);
+        if (reader == null) {
+            return; // the socket closed since: its binding is going
+        }
+        for (WebSocketSession socket : reader.sockets) {
+            // always the same sender for one socket: its frames leave in the order they came (a tweet
+            // before its deletion); a socket stuck in a send holds up only the sockets of its sender
+            senderOf(socket).execute(() -> sendTo(socket, frame));
+        }
+    }
+
+    private ThreadPoolExecutor senderOf(WebSocketSession socket) {
+        return senders[Math.floorMod(socket.getId().hashCode(), SENDERS)];
+    }
+
+    private void sendTo(WebSocketSession socket, TextMessage frame) {
+        try {
+            socket.sendMessage(frame);
+            sent.increment();
+        } catch (SessionLimitExceededException slow) {
+            // the decorator has closed it (OverflowStrategy.TERMINATE): its page reconnects and reads its feed
+            registry.counter("twitter.live.disconnected", "reason", "slow").increment();
+            log.info("live: a socket that could not keep up was closed ({})", slow.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            dropped("send-failed");
+            closeQuietly(socket, CloseStatus.SERVER_ERROR);
+        }
+    }
+
+    /** Every socket: the broker connection is lost, so their events would be (the pages reconnect, and poll until then). */
+    void closeAll(CloseStatus status) {
+        List<WebSocketSession> all = new ArrayList<>();
+        readers.values().forEach(reader -> all.addAll(reader.sockets));
+        all.forEach(socket -> closeQuietly(socket, status));
+    }
+
+    private void dropped(String reason) {
+        registry.counter("twitter.live.dropped", "reason", reason).increment();
+    }
+
+    private static void closeQuietly(WebSocketSession socket, CloseStatus status) {
+        try {
+            socket.close(status);
+        } catch (IOException | RuntimeException e) {
+            // gone already
+        }
+    }
+
+    int socketCount() {
+        return readers.values().stream().mapToInt(reader -> reader.sockets.size()).sum();
+    }
+
+    void shutdown() {
+        closeAll(CloseStatus.GOING_AWAY);
+        for (ThreadPoolExecutor sender : senders) {
+            sender.shutdown();
+        }
+    }
+}
