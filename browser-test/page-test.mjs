@@ -131,6 +131,9 @@ try {
   }
   await a.getByRole('button', { name: 'Refresh' }).click();
   await tweetIn(a, `paging 20 ${run}`).waitFor();
+  // live, the tweets may all be on screen already, pushed one by one: the refresh leaves the first page
+  await a.waitForFunction(() => document.querySelectorAll('#feed .tweet').length === 20, null, { timeout: 10_000 })
+    .catch(() => {});
   check(await a.locator('#feed .tweet').count() === 20, 'the first page holds 20 tweets');
   check(await tweetIn(a, hello).count() === 0, 'the oldest tweets are not on the first page');
   await a.getByRole('button', { name: 'Older tweets' }).click();

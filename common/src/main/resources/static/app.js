@@ -21,6 +21,9 @@
  *           a tweet entered this reader's feed; "tweet" is exactly a feed item of GET /api/feed/
  *       {"type": "deleted", "tweet_id": 123}
  *           a tweet left it;
+ *       {"type": "refresh"}
+ *           it changed as a whole (the backfill of a follow, or the purge of an unfollow, is done):
+ *           the page reads it again, as a poll would;
  *   - the page shows each live tweet's delivery lag: now minus its created_at.
  */
 
@@ -338,6 +341,8 @@ function liveSource(path) {
         updateFeed().catch(sayError); // what arrived while the socket was down; from now on every change is pushed
       } else if (message.type === 'tweet' && message.tweet) {
         arrived(message.tweet);
+      } else if (message.type === 'refresh') {
+        updateFeed().catch(sayError); // a follow's backfill or an unfollow's purge has reached the feed
       } else if (message.type === 'deleted') {
         feed.items = feed.items.filter((tweet) => tweet.id !== message.tweet_id);
         render();
@@ -359,6 +364,10 @@ function liveSource(path) {
   const arrived = (tweet) => {
     if (feed.items.some((shown) => shown.id === tweet.id)) {
       return;
+    }
+    const oldestShown = feed.items.length ? feed.items[feed.items.length - 1].id : 0;
+    if (feed.nextCursor && tweet.id < oldestShown) {
+      return; // it belongs to a page not read yet ("Older tweets" brings it)
     }
     const lagMillis = Math.max(0, Date.now() - Date.parse(tweet.created_at));
     feed.items = [{ ...tweet, lagMillis }].concat(feed.items).sort((a, b) => b.id - a.id);

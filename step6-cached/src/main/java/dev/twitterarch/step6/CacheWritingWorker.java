@@ -59,12 +59,18 @@ class CacheWritingWorker implements QueueConsumer.Handler, FollowerBatch.Visitor
 
     @Override
     public Runnable backfill(Backfill backfill) {
-        return () -> cache.refresh(List.of(backfill.followerId()));
+        return () -> {
+            cache.refresh(List.of(backfill.followerId()));
+            live.feedChanged(backfill.followerId());
+        };
     }
 
     @Override
     public Runnable purge(Purge purge) {
         rows.sweepDeletedTweets(purge.followerId(), purge.followeeId()); // what step 5's purge may leave
-        return () -> cache.refresh(List.of(purge.followerId()));
+        return () -> {
+            cache.refresh(List.of(purge.followerId()));
+            live.feedChanged(purge.followerId());
+        };
     }
 }

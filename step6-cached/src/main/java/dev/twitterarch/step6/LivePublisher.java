@@ -47,6 +47,8 @@ class LivePublisher implements AutoCloseable {
     /** Someone became a celebrity, or stopped being one: every process binds its readers' celebrities again. */
     static final String CELEBRITIES_CHANGED = "celebrities-changed";
 
+    private static final byte[] REFRESH = "{\"type\":\"refresh\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private final Rabbit rabbit;
     private final String exchange;
     private final TweetHydrator tweets;
@@ -107,6 +109,11 @@ class LivePublisher implements AutoCloseable {
     /** After the commit: a tweet of this author was deleted; the processes whose readers merged it as a celebrity's hear of it. */
     void authorsTweetDeleted(long authorId, long tweetId) {
         sender.execute(() -> send(List.of(LiveRoutes.author(authorId)), FRAME, deletedFrame(tweetId)));
+    }
+
+    /** After the commit: this reader's feed changed as a whole (a follow's backfill, an unfollow's purge). */
+    void feedChanged(long readerId) {
+        sender.execute(() -> send(List.of(LiveRoutes.reader(readerId)), FRAME, REFRESH));
     }
 
     /** After the commit: this reader followed or unfollowed someone. */
