@@ -6,10 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -18,9 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator.OverflowStrategy;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,14 +29,14 @@ import io.micrometer.core.instrument.MeterRegistry;
  * celebrity; each sends it to those of its readers who follow the celebrity now (one query), so an
  * unfollow that has committed is never answered with the next tweet.
  *
- * <p>Sockets never hold up the sending side. Each socket is wrapped in Spring's
- * {@link ConcurrentWebSocketSessionDecorator}: one thread sends at a time, the others add their
- * frame to the socket's buffer and go on; a socket whose buffer exceeds
- * {@code twitter.live.send-buffer-bytes}, or whose send blocks for longer than
- * {@code twitter.live.send-time-limit}, is closed ({@code twitter_live_disconnected_total{reason="slow"}};
- * its page reconnects and reads its feed). The sends run on four sender threads of their own, fed by
- * the broker's consumer thread, each socket always on the same one (so its frames keep their order):
- * a socket stuck in a send delays, for at most the send time limit, only the sockets of its sender.
+ * <p>Sockets never hold up the sending side. Each socket has a mailbox ({@link LiveSocket}):
+ * the broker's consumer thread only adds the frame to it, and one of four sender threads sends what
+ * waits, in order. A socket with more than {@code twitter.live.send-buffer-bytes} waiting is closed
+ * as too slow, and one whose send blocks for longer than {@code twitter.live.send-time-limit}
+ * (Tomcat's blocking-send timeout, set per socket by {@link LiveFeedSocket}) is closed as failed
+ * ({@code twitter_live_disconnected_total{reason="slow"|"send-failed"}}): its page reconnects and
+ * reads its feed. So a dead socket costs at most its buffer, and one sender thread for at most the
+ * time limit.
  */
 class LiveSessions {
 
@@ -58,7 +54,7 @@ class LiveSessions {
 
     /** One reader's sockets here, and the celebrities whose keys are bound for them. */
     private static final class Reader {
-        final Set<WebSocketSession> sockets = ConcurrentHashMap.newKeySet();
+        final Set<LiveSocket> sockets = ConcurrentHashMap.newKeySet();
         Set<Long> celebrities = Set.of();
     }
 
@@ -68,7 +64,8 @@ class LiveSessions {
     private final LiveSettings settings;
     private final MeterRegistry registry;
     private final Map<Long, Reader> readers = new ConcurrentHashMap<>();
-    private final ThreadPoolExecutor[] senders;
+    private final ExecutorService senders;
+    private final LiveSocket.Outcome outcome;
     private final Counter sent;
 
     /**
@@ -83,24 +80,33 @@ class LiveSessions {
         this.settings = settings;
         this.registry = registry;
         this.sent = Counter.builder("twitter.live.sent").description("frames sent to live sockets").register(registry);
-        this.senders = new ThreadPoolExecutor[SENDERS];
-        for (int i = 0; i < SENDERS; i++) {
-            String name = "live-sender-" + i;
-            senders[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(settings.queueLength()),
-                    task -> {
-                        Thread thread = new Thread(task, name);
-                        thread.setDaemon(true);
-                        return thread;
-                    }, (task, executor) -> dropped("senders-busy"));
-        }
+        this.senders = Executors.newFixedThreadPool(SENDERS, task -> {
+            Thread thread = new Thread(task, "live-sender");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.outcome = new LiveSocket.Outcome() {
+            @Override
+            public void sent() {
+                sent.increment();
+            }
+
+            @Override
+            public void failed(LiveSocket socket, java.io.IOException cause) {
+                disconnected(socket, "send-failed", CloseStatus.SESSION_NOT_RELIABLE);
+                log.debug("live: a send failed, the socket is closed: {}", cause.toString());
+            }
+        };
         Gauge.builder("twitter.live.sockets", this, LiveSessions::socketCount).description("open live sockets").register(registry);
         Gauge.builder("twitter.live.readers", readers, Map::size).description("readers with a live socket here").register(registry);
     }
 
     /** A socket of this reader has opened: from now on it gets their events. */
-    void opened(long userId, WebSocketSession socket) throws IOException {
-        WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(socket, (int) settings.sendTimeLimit().toMillis(),
-                settings.sendBufferBytes(), OverflowStrategy.TERMINATE);
+    void opened(long userId, WebSocketSession session) throws IOException {
+        LiveSocket socket = new LiveSocket(session, settings.sendBufferBytes());
+        // first in its mailbox: the page reads its feed once more when this arrives, so nothing that
+        // happens from here on is missed
+        socket.offer(READY, senders, outcome);
         synchronized (this) {
             Reader reader = readers.computeIfAbsent(userId, id -> new Reader());
             if (reader.sockets.isEmpty()) {
@@ -113,19 +119,16 @@ class LiveSessions {
                     throw e;
                 }
             }
-            reader.sockets.add(guarded);
+            reader.sockets.add(socket);
         }
-        socket.getAttributes().put(LiveSessions.class.getName(), guarded);
-        // the page reads its feed once more when this arrives: nothing that happens from here on is
-        // missed; queued on the socket's own sender, so it leaves before any frame dispatched after it
-        senderOf(guarded).execute(() -> sendTo(guarded, READY));
+        session.getAttributes().put(LiveSessions.class.getName(), socket);
     }
 
     /** A socket has closed. */
-    synchronized void closed(long userId, WebSocketSession socket) {
+    synchronized void closed(long userId, WebSocketSession session) {
         Reader reader = readers.get(userId);
-        Object guarded = socket.getAttributes().get(LiveSessions.class.getName());
-        if (reader == null || guarded == null || !reader.sockets.remove(guarded) || !reader.sockets.isEmpty()) {
+        Object socket = session.getAttributes().get(LiveSessions.class.getName());
+        if (reader == null || socket == null || !reader.sockets.remove(socket) || !reader.sockets.isEmpty()) {
             return;
         }
         readers.remove(userId);
@@ -190,48 +193,24 @@ class LiveSessions {
         if (reader == null) {
             return; // the socket closed since: its binding is going
         }
-        for (WebSocketSession socket : reader.sockets) {
-            // always the same sender for one socket: its frames leave in the order they came (a tweet
-            // before its deletion); a socket stuck in a send holds up only the sockets of its sender
-            senderOf(socket).execute(() -> sendTo(socket, frame));
+        for (LiveSocket socket : reader.sockets) {
+            if (!socket.offer(frame, senders, outcome)) {
+                disconnected(socket, "slow", CloseStatus.SESSION_NOT_RELIABLE.withReason("too slow to keep up; reconnect"));
+                log.info("live: a socket of reader {} was closed, {} bytes were waiting for it", userId, socket.waitingBytes());
+            }
         }
     }
 
-    private ThreadPoolExecutor senderOf(WebSocketSession socket) {
-        return senders[Math.floorMod(socket.getId().hashCode(), SENDERS)];
-    }
-
-    private void sendTo(WebSocketSession socket, TextMessage frame) {
-        try {
-            socket.sendMessage(frame);
-            sent.increment();
-        } catch (SessionLimitExceededException slow) {
-            // the decorator has closed it (OverflowStrategy.TERMINATE): its page reconnects and reads its feed
-            registry.counter("twitter.live.disconnected", "reason", "slow").increment();
-            log.info("live: a socket that could not keep up was closed ({})", slow.getMessage());
-        } catch (IOException | IllegalStateException e) {
-            dropped("send-failed");
-            closeQuietly(socket, CloseStatus.SERVER_ERROR);
-        }
+    private void disconnected(LiveSocket socket, String reason, CloseStatus status) {
+        registry.counter("twitter.live.disconnected", "reason", reason).increment();
+        socket.close(status, senders);
     }
 
     /** Every socket: the broker connection is lost, so their events would be (the pages reconnect, and poll until then). */
     void closeAll(CloseStatus status) {
-        List<WebSocketSession> all = new ArrayList<>();
+        List<LiveSocket> all = new ArrayList<>();
         readers.values().forEach(reader -> all.addAll(reader.sockets));
-        all.forEach(socket -> closeQuietly(socket, status));
-    }
-
-    private void dropped(String reason) {
-        registry.counter("twitter.live.dropped", "reason", reason).increment();
-    }
-
-    private static void closeQuietly(WebSocketSession socket, CloseStatus status) {
-        try {
-            socket.close(status);
-        } catch (IOException | RuntimeException e) {
-            // gone already
-        }
+        all.forEach(socket -> socket.close(status, senders));
     }
 
     int socketCount() {
@@ -240,8 +219,6 @@ class LiveSessions {
 
     void shutdown() {
         closeAll(CloseStatus.GOING_AWAY);
-        for (ThreadPoolExecutor sender : senders) {
-            sender.shutdown();
-        }
+        senders.shutdown();
     }
 }
