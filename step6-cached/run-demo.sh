@@ -23,7 +23,9 @@ into each follower's page at read time.
 We create $USERS users who each post a tweet and all follow a celebrity, plus a reader who
 follows all $USERS of them, then time the celebrity's post, the lag until followers see it, cold
 reads ($COLD_READS followers' first reads: misses that fill Redis) and warm reads (repeated: hits),
-and show /cache/stats.
+and show /cache/stats. Last, live delivery: a reader logged in with a token opens the WebSocket
+GET /api/feed/live and receives the tweets of an author they follow as they are written, with
+their delivery lag.
 EOF
 
 demo_services step6-cached      # Redis must answer before it can be emptied (demo_start checks again)
@@ -66,6 +68,29 @@ if ((WARM_HITS < 2 * 20 || WARM_HITS > 2 * (DEMO_WARMUP + 20))); then
     demo_fail "cache hits during the $((2 * (DEMO_WARMUP + 20))) warm reads: expected at least the $((2 * 20)) timed ones, got $WARM_HITS"
 fi
 demo_ok "cache hits during the $((2 * (DEMO_WARMUP + 20))) warm reads ($WARM_HITS)"
+
+# live delivery: a reader logged in with a password watches /api/feed/live, as the page does
+LIVE_POSTS=20
+if ! command -v node >/dev/null 2>&1; then
+    demo_say "live delivery: skipped (no node to open a WebSocket); open http://localhost:8006/ in two browser tabs to see it"
+else
+    NODE_WS=()
+    node -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null || NODE_WS=(--experimental-websocket)
+    demo_say "live delivery: a reader logs in, opens GET /api/feed/live (a WebSocket), and an author they follow posts $LIVE_POSTS tweets"
+    WATCHER_NAME="watcher_$RANDOM"
+    WATCHER=$(demo_request POST /api/users/ - "{\"username\":\"$WATCHER_NAME\",\"email\":\"$WATCHER_NAME@example.com\",\"password\":\"live-demo-password\"}" 201 | jq -r .id)
+    TOKEN=$(demo_request POST /api/auth/login - "{\"username\":\"$WATCHER_NAME\",\"password\":\"live-demo-password\"}" 200 | jq -r .access_token)
+    AUTHOR=$(demo_create_user "author_$RANDOM")
+    demo_follow "$WATCHER" "$AUTHOR"
+    node "${NODE_WS[@]}" "$(dirname "${BASH_SOURCE[0]}")/live-watch.mjs" "$DEMO_URL" "$TOKEN" "$LIVE_POSTS" 60 >"$DEMO_TMP/live.out" 2>&1 &
+    WATCH_PID=$!
+    demo_eventually "the watcher's socket is ready" 30 grep -qx ready "$DEMO_TMP/live.out"
+    for i in $(seq "$LIVE_POSTS"); do demo_post "$AUTHOR" "live tweet $i" >/dev/null; done
+    wait "$WATCH_PID" || demo_fail "live delivery: $(tail -n 3 "$DEMO_TMP/live.out")"
+    sed -n '2,4p' "$DEMO_TMP/live.out" | sed 's/^/    /'
+    echo "    ..."
+    demo_ok "live delivery, $(tail -n 1 "$DEMO_TMP/live.out") (posted one after another; POST to socket, through outbox, relay, dispatcher, worker and RabbitMQ)"
+fi
 
 demo_say "GET /cache/stats (since the start; the lag polls and the set-up's reads count too)"
 jq -r 'to_entries[] | "    \(.key | . + ":" + (" " * (24 - length)))\(.value)"' <<<"$STATS2"

@@ -77,9 +77,21 @@ final class LiveClient implements AutoCloseable {
         }
     }
 
-    /** The next frame, which must announce this tweet. */
-    JsonNode nextTweet(long tweetId, Duration timeout) {
+    /**
+     * The next frame that is not a {@code refresh} (those say that a follow's backfill or an
+     * unfollow's purge has reached the feed, whenever a worker gets to it).
+     */
+    JsonNode nextChange(Duration timeout) {
         JsonNode frame = next(timeout);
+        while ("refresh".equals(frame.path("type").asString())) {
+            frame = next(timeout);
+        }
+        return frame;
+    }
+
+    /** The next change, which must announce this tweet. */
+    JsonNode nextTweet(long tweetId, Duration timeout) {
+        JsonNode frame = nextChange(timeout);
         assertThat(frame.path("type").asString()).as("%s's frame %s", name, frame).isEqualTo("tweet");
         assertThat(frame.path("tweet").path("id").asLong()).as("%s's frame %s", name, frame).isEqualTo(tweetId);
         return frame.get("tweet");

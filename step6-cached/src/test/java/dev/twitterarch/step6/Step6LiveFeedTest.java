@@ -128,7 +128,7 @@ class Step6LiveFeedTest extends Step6ApplicationTest {
 
             api.deleteTweet(author, tweet);
             for (LiveClient follower : List.of(f1OnB, f2OnA)) {
-                JsonNode deleted = follower.next(LIVE);
+                JsonNode deleted = follower.nextChange(LIVE);
                 assertThat(deleted.path("type").asString()).as("%s", deleted).isEqualTo("deleted");
                 assertThat(deleted.path("tweet_id").asLong()).isEqualTo(tweet);
             }
