@@ -16,15 +16,18 @@ import dev.twitterarch.common.tweet.Tweet;
  * own rows. The price moves to the writer: a celebrity's POST now waits for every follower's row,
  * and following someone copies their whole history into your feed. Each change takes the
  * {@link AuthorLock} first, so a post and a follow of the same author cannot miss each other.
+ * The followers' rows are one statement, {@link ColocatedFanOut}, shaped to run shard by shard on Citus.
  */
 @Component
 class FanOutOnWriteFeed implements FeedStrategy {
 
     private final FeedItemStore feedItems;
+    private final ColocatedFanOut fanOut;
     private final AuthorLock lock;
 
-    FanOutOnWriteFeed(FeedItemStore feedItems, AuthorLock lock) {
+    FanOutOnWriteFeed(FeedItemStore feedItems, ColocatedFanOut fanOut, AuthorLock lock) {
         this.feedItems = feedItems;
+        this.fanOut = fanOut;
         this.lock = lock;
     }
 
@@ -32,12 +35,13 @@ class FanOutOnWriteFeed implements FeedStrategy {
     public void tweetPosted(Tweet tweet) {
         lock.forPosting(tweet.userId());
         feedItems.insertOwn(tweet);
-        feedItems.fanOutToFollowers(tweet.userId(), tweet.id());
+        fanOut.toFollowers(tweet);
     }
 
     @Override
     public void tweetDeleted(Tweet tweet) {
         lock.forPosting(tweet.userId());
+        fanOut.oneConnectionPerWorker(); // the purge, too, is a statement on every shard
         feedItems.purgeTweet(tweet.userId(), tweet.id());
     }
 

@@ -12,7 +12,8 @@ import dev.twitterarch.common.tweet.Tweet;
  * The precomputed home feed, {@code feed_items}: one row per (reader, tweet), read back with one
  * index range scan. Every write is one set-based statement and idempotent ({@code ON CONFLICT DO
  * NOTHING}, or a delete), so the steps that run these from a queue can safely run one twice.
- * Steps 2-6 differ in when and where they call these, not in the SQL.
+ * Steps 2-6 differ in when and where they call these, not in the SQL (except step 2's own
+ * fan-out statement, which may skip the checks below because it runs in the tweet's transaction).
  */
 @Repository
 public class FeedItemStore {
@@ -43,7 +44,8 @@ public class FeedItemStore {
     /**
      * Fan-out on write: one row for each current follower of the author, in one statement. The cost of
      * posting grows with the follower count. (On Citus this INSERT ... SELECT reads the author's shard
-     * of followers and repartitions the rows to the followers' shards.)
+     * of followers, pulls the rows to the coordinator and copies them to the followers' shards, over a
+     * connection per shard: fine for a queue's worker, too slow inside a POST; see step 2's README.)
      */
     public int fanOutToFollowers(long authorId, long tweetId) {
         // the JOIN on tweets: a queued fan-out that runs after the tweet was deleted must not bring it back
