@@ -26,8 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The sending side of live delivery, in every process that changes feeds: the workers (a batch of
  * followers got a tweet, or lost one) and the API (the author's own feed, a celebrity's tweet,
  * a follow). Each event becomes the WebSocket frame a page will receive, built once, and one AMQP
- * message per reader, routed by {@code reader.{id}} ({@link LiveRoutes}); a reader who is connected
- * to no API process has no binding, so the exchange drops theirs at once.
+ * message per reader who has a live socket somewhere ({@link LivePresence}: one Redis call per
+ * batch), routed by {@code reader.{id}} ({@link LiveRoutes}) to the API process that holds it.
  *
  * <p>Live events are hints, the feed stays the truth: they are sent after the change has
  * committed, not persistent, without publisher confirms, and at most once. So nothing here may slow
@@ -52,17 +52,19 @@ class LivePublisher implements AutoCloseable {
     private final Rabbit rabbit;
     private final String exchange;
     private final TweetHydrator tweets;
+    private final LivePresence presence;
     private final JsonMapper json;
     private final ThreadPoolExecutor sender;
     private final Counter published;
     private final MeterRegistry registry;
     private Channel channel; // used by the sender thread only
 
-    LivePublisher(Rabbit rabbit, String exchange, TweetHydrator tweets, JsonMapper json, LiveSettings settings,
-                  MeterRegistry registry) {
+    LivePublisher(Rabbit rabbit, String exchange, TweetHydrator tweets, LivePresence presence, JsonMapper json,
+                  LiveSettings settings, MeterRegistry registry) {
         this.rabbit = rabbit;
         this.exchange = exchange;
         this.tweets = tweets;
+        this.presence = presence;
         this.json = json;
         this.registry = registry;
         this.published = Counter.builder("twitter.live.published").description("live events sent to RabbitMQ").register(registry);
@@ -80,9 +82,10 @@ class LivePublisher implements AutoCloseable {
         }
         List<Long> audience = List.copyOf(readers);
         sender.execute(() -> {
-            byte[] frame = tweetFrame(tweet);
+            List<Long> online = presence.online(audience);
+            byte[] frame = online.isEmpty() ? null : tweetFrame(tweet);
             if (frame != null) {
-                send(audience.stream().map(LiveRoutes::reader).toList(), FRAME, frame);
+                send(online.stream().map(LiveRoutes::reader).toList(), FRAME, frame);
             }
         });
     }
@@ -102,8 +105,13 @@ class LivePublisher implements AutoCloseable {
         if (readers.isEmpty()) {
             return;
         }
-        List<String> keys = readers.stream().map(LiveRoutes::reader).toList();
-        sender.execute(() -> send(keys, FRAME, deletedFrame(tweetId)));
+        List<Long> audience = List.copyOf(readers);
+        sender.execute(() -> {
+            List<Long> online = presence.online(audience);
+            if (!online.isEmpty()) {
+                send(online.stream().map(LiveRoutes::reader).toList(), FRAME, deletedFrame(tweetId));
+            }
+        });
     }
 
     /** After the commit: a tweet of this author was deleted; the processes whose readers merged it as a celebrity's hear of it. */
@@ -113,7 +121,11 @@ class LivePublisher implements AutoCloseable {
 
     /** After the commit: this reader's feed changed as a whole (a follow's backfill, an unfollow's purge). */
     void feedChanged(long readerId) {
-        sender.execute(() -> send(List.of(LiveRoutes.reader(readerId)), FRAME, REFRESH));
+        sender.execute(() -> {
+            if (!presence.online(List.of(readerId)).isEmpty()) {
+                send(List.of(LiveRoutes.reader(readerId)), FRAME, REFRESH);
+            }
+        });
     }
 
     /** After the commit: this reader followed or unfollowed someone. */
@@ -126,7 +138,11 @@ class LivePublisher implements AutoCloseable {
         sender.execute(() -> send(List.of(LiveRoutes.CELEBRITIES), CELEBRITIES_CHANGED, new byte[0]));
     }
 
-    /** The page's frame for a tweet: exactly a feed item of GET /api/feed/; null when the tweet is gone already. */
+    /**
+     * The page's frame for a tweet: exactly a feed item of GET /api/feed/; null when the tweet is
+     * gone already. Read from PostgreSQL (one query, only when someone is online to receive it),
+     * not through the cache: the live side stays out of the cache's bookkeeping.
+     */
     private byte[] tweetFrame(TweetRef tweet) {
         List<TweetView> views = tweets.hydrate(List.of(tweet));
         if (views.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.twitterarch.step6;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -61,6 +63,7 @@ class LiveSessions {
     private final Bindings subscription;
     private final Function<Long, List<Long>> celebritiesFollowedBy;
     private final BiFunction<Long, Set<Long>, List<Long>> followersAmong;
+    private final Consumer<Collection<Long>> seen;
     private final LiveSettings settings;
     private final MeterRegistry registry;
     private final Map<Long, Reader> readers = new ConcurrentHashMap<>();
@@ -71,10 +74,13 @@ class LiveSessions {
     /**
      * @param celebritiesFollowedBy the celebrities a reader follows now
      * @param followersAmong        which of these readers follow this author now
+     * @param seen                  tells {@link LivePresence} that these readers are connected here
      */
     LiveSessions(Bindings subscription, Function<Long, List<Long>> celebritiesFollowedBy,
-                 BiFunction<Long, Set<Long>, List<Long>> followersAmong, LiveSettings settings, MeterRegistry registry) {
+                 BiFunction<Long, Set<Long>, List<Long>> followersAmong, Consumer<Collection<Long>> seen,
+                 LiveSettings settings, MeterRegistry registry) {
         this.subscription = subscription;
+        this.seen = seen;
         this.celebritiesFollowedBy = celebritiesFollowedBy;
         this.followersAmong = followersAmong;
         this.settings = settings;
@@ -101,27 +107,33 @@ class LiveSessions {
         Gauge.builder("twitter.live.readers", readers, Map::size).description("readers with a live socket here").register(registry);
     }
 
-    /** A socket of this reader has opened: from now on it gets their events. */
+    /**
+     * A socket of this reader has opened: from now on it gets their events. Its first frame is
+     * {@link #READY}, sent once the reader's keys are bound and their presence told: the page then
+     * reads its feed once more, so whatever committed before that read is in it, and whatever
+     * commits after reaches the socket (pushed twice at most: the page shows a tweet once).
+     */
     void opened(long userId, WebSocketSession session) throws IOException {
-        LiveSocket socket = new LiveSocket(session, settings.sendBufferBytes());
-        // first in its mailbox: the page reads its feed once more when this arrives, so nothing that
-        // happens from here on is missed
-        socket.offer(READY, senders, outcome);
+        LiveSocket socket = new LiveSocket(session, settings.sendBufferBytes(), READY); // held: frames queue behind READY
+        session.getAttributes().put(LiveSessions.class.getName(), socket);
         synchronized (this) {
             Reader reader = readers.computeIfAbsent(userId, id -> new Reader());
-            if (reader.sockets.isEmpty()) {
+            boolean first = reader.sockets.isEmpty();
+            reader.sockets.add(socket);
+            if (first) {
                 try {
                     subscription.bind(LiveRoutes.reader(userId));
                     reader.celebrities = bindCelebrities(userId, Set.of());
                 } catch (IOException | RuntimeException e) {
+                    reader.sockets.remove(socket);
                     subscription.unbind(LiveRoutes.reader(userId));
                     readers.remove(userId);
                     throw e;
                 }
             }
-            reader.sockets.add(socket);
         }
-        session.getAttributes().put(LiveSessions.class.getName(), socket);
+        seen.accept(List.of(userId)); // the workers publish this reader's events from now on
+        socket.release(senders, outcome);
     }
 
     /** A socket has closed. */
@@ -211,6 +223,11 @@ class LiveSessions {
         List<LiveSocket> all = new ArrayList<>();
         readers.values().forEach(reader -> all.addAll(reader.sockets));
         all.forEach(socket -> socket.close(status, senders));
+    }
+
+    /** The readers with a socket here (for {@link LivePresence}'s heartbeat). */
+    List<Long> readerIds() {
+        return List.copyOf(readers.keySet());
     }
 
     int socketCount() {

@@ -34,10 +34,22 @@ final class LiveSocket {
     private final AtomicLong waitingBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean closed;
+    private volatile boolean held = true;
 
-    LiveSocket(WebSocketSession session, long limit) {
+    /** A socket whose mailbox holds {@code first} and is not drained before {@link #release}. */
+    LiveSocket(WebSocketSession session, long limit, TextMessage first) {
         this.session = session;
         this.limit = limit;
+        waitingBytes.addAndGet(first.getPayloadLength());
+        mailbox.add(first);
+    }
+
+    /** From now on the mailbox is drained: the frame given first, then whatever came since, in order. */
+    void release(Executor senders, Outcome outcome) {
+        held = false;
+        if (!mailbox.isEmpty() && draining.compareAndSet(false, true)) {
+            senders.execute(() -> drain(outcome));
+        }
     }
 
     WebSocketSession session() {
@@ -58,7 +70,7 @@ final class LiveSocket {
             return false;
         }
         mailbox.add(frame);
-        if (draining.compareAndSet(false, true)) {
+        if (!held && draining.compareAndSet(false, true)) {
             senders.execute(() -> drain(outcome));
         }
         return true;

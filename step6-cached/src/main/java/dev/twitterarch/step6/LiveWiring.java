@@ -1,5 +1,10 @@
 package dev.twitterarch.step6;
 
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,6 +20,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 
 import dev.twitterarch.common.auth.ActingUserResolver;
+import dev.twitterarch.common.tweet.TweetStore;
 import dev.twitterarch.messaging.ConditionalOnRole;
 import dev.twitterarch.messaging.Rabbit;
 import dev.twitterarch.messaging.Role;
@@ -32,14 +38,19 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(LiveSettings.class)
 class LiveWiring {
 
+    @Bean
+    LivePresence livePresence(SoftRedis redis) {
+        return new LivePresence(redis, Clock.systemUTC());
+    }
+
     @Bean(destroyMethod = "close")
-    LivePublisher livePublisher(Rabbit rabbit, Topology topology, CachedTweets tweets, JsonMapper json, LiveSettings settings,
-                                MeterRegistry registry) throws Exception {
+    LivePublisher livePublisher(Rabbit rabbit, Topology topology, TweetStore tweets, LivePresence presence, JsonMapper json,
+                                LiveSettings settings, MeterRegistry registry) throws Exception {
         String exchange = LiveRoutes.exchange(topology);
         try (Channel channel = rabbit.publishChannel()) {
             topology.declare(channel, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true));
         }
-        LivePublisher publisher = new LivePublisher(rabbit, exchange, tweets, json, settings, registry);
+        LivePublisher publisher = new LivePublisher(rabbit, exchange, tweets, presence, json, settings, registry);
         Gauge.builder("twitter.live.backlog", publisher, LivePublisher::backlog)
                 .description("live events waiting to be published").register(registry);
         return publisher;
@@ -57,14 +68,27 @@ class LiveWiring {
         }
 
         @Bean(destroyMethod = "shutdown")
-        LiveSessions liveSessions(LiveSubscription subscription, Celebrities celebrities, LiveSettings settings,
-                                  MeterRegistry registry) {
+        LiveSessions liveSessions(LiveSubscription subscription, Celebrities celebrities, LivePresence presence,
+                                  LiveSettings settings, MeterRegistry registry) {
             LiveSessions sessions = new LiveSessions(subscription, celebrities::followedBy, celebrities::followersAmong,
-                    settings, registry);
+                    presence::seen, settings, registry);
             subscription.deliverTo(sessions::receive, () -> sessions.closeAll(CloseStatus.SERVICE_RESTARTED));
             Gauge.builder("twitter.live.bindings", subscription, LiveSubscription::bindingCount)
                     .description("routing keys this process's live queue is bound to").register(registry);
             return sessions;
+        }
+
+        /** Every {@link LivePresence#HEARTBEAT}: this process's readers are still connected. */
+        @Bean(destroyMethod = "shutdownNow")
+        ScheduledExecutorService livePresenceHeartbeat(LiveSessions sessions, LivePresence presence) {
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "live-presence");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long period = LivePresence.HEARTBEAT.toMillis();
+            heartbeat.scheduleAtFixedRate(() -> presence.seen(sessions.readerIds()), period, period, TimeUnit.MILLISECONDS);
+            return heartbeat;
         }
 
         /** Also the {@code LiveFeed} that tells the page ({@code GET /api/info}) where to listen. */

@@ -70,6 +70,22 @@ class SoftRedis {
         }
     }
 
+    /**
+     * A best-effort call outside the cache (live delivery's presence): its failure misses no cached
+     * write and must not pause the cache's calls, so it neither trips the circuit breaker nor marks
+     * the timelines stale; it only keeps away while the breaker is open.
+     */
+    <T> T quietly(Function<UnifiedJedis, T> command, Supplier<T> fallback) {
+        if (Instant.now().isBefore(pausedUntil)) {
+            return fallback.get();
+        }
+        try {
+            return command.apply(redis);
+        } catch (RuntimeException e) {
+            return fallback.get();
+        }
+    }
+
     /** True while the breaker keeps calls away from Redis. */
     boolean paused() {
         return Instant.now().isBefore(pausedUntil);

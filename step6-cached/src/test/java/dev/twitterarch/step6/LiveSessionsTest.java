@@ -52,7 +52,7 @@ class LiveSessionsTest {
         }
     }, user -> celebritiesOf.getOrDefault(user, List.of()),
             (author, users) -> users.stream().filter(followersOf.getOrDefault(author, Set.of())::contains).toList(),
-            new LiveSettings(8 * 1024, Duration.ofSeconds(2), 10_000, 10_000), registry);
+            readers -> { }, new LiveSettings(8 * 1024, Duration.ofSeconds(2), 10_000, 10_000), registry);
 
     @AfterEach
     void tearDown() {
