@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.observation.ObservationRegistry;
+
 /** Makes {@link QueueConsumer}s that share this process's connection, settings, codec and transactions. */
 public class Consumers {
 
@@ -13,19 +15,21 @@ public class Consumers {
     private final TransactionTemplate transaction;
     private final Publisher publisher;
     private final FanOutTracker tracker;
+    private final ObservationRegistry observations;
 
     public Consumers(Rabbit rabbit, MessagingProperties settings, MessageCodec codec, TransactionTemplate transaction,
-                     Publisher publisher, FanOutTracker tracker) {
+                     Publisher publisher, FanOutTracker tracker, ObservationRegistry observations) {
         this.rabbit = rabbit;
         this.settings = settings;
         this.codec = codec;
         this.transaction = transaction;
         this.publisher = publisher;
         this.tracker = tracker;
+        this.observations = observations;
     }
 
     public QueueConsumer consume(String queue, QueueConsumer.Handler handler) {
-        return new QueueConsumer(rabbit, queue, settings, codec, handler, transaction, publisher, tracker);
+        return new QueueConsumer(rabbit, queue, settings, codec, handler, transaction, publisher, tracker, observations);
     }
 
     /**

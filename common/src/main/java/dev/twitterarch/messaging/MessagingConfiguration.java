@@ -13,10 +13,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import com.rabbitmq.client.Channel;
 
 import dev.twitterarch.common.TwitterProperties;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * What every asynchronous step (3-6) shares: the RabbitMQ connections, the topology, the
  * confirming publisher and the message codec. A step imports this next to the common API.
+ * Publishing and consuming are observed where the step has an {@link ObservationRegistry} (steps
+ * 5-6, with their tracer: one trace per tweet), and not at all where it has none (steps 3-4).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({RabbitSettings.class, MessagingProperties.class})
@@ -62,12 +65,14 @@ public class MessagingConfiguration {
 
     @Bean
     Consumers consumers(Rabbit rabbit, MessagingProperties settings, MessageCodec codec,
-                        PlatformTransactionManager transactions, Publisher publisher, FanOutTracker tracker) {
-        return new Consumers(rabbit, settings, codec, new TransactionTemplate(transactions), publisher, tracker);
+                        PlatformTransactionManager transactions, Publisher publisher, FanOutTracker tracker,
+                        ObjectProvider<ObservationRegistry> observations) {
+        return new Consumers(rabbit, settings, codec, new TransactionTemplate(transactions), publisher, tracker,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
-    Publisher publisher(Rabbit rabbit, MessageCodec codec, FanOutTracker tracker) {
-        return new Publisher(rabbit, 4, codec, tracker);
+    Publisher publisher(Rabbit rabbit, MessageCodec codec, FanOutTracker tracker, ObjectProvider<ObservationRegistry> observations) {
+        return new Publisher(rabbit, 4, codec, tracker, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 }

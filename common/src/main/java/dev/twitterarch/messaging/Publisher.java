@@ -2,6 +2,8 @@ package dev.twitterarch.messaging;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,6 +17,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.MessageProperties;
 import com.rabbitmq.client.ShutdownSignalException;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.SenderContext;
+
 /**
  * Publishes persistent messages and waits for the broker's confirm, so a message counts as sent
  * only once RabbitMQ has taken responsibility for it. Channels are not thread-safe, so concurrent
@@ -25,17 +31,43 @@ import com.rabbitmq.client.ShutdownSignalException;
  * is unreachable it fails at once ({@link Unconfirmed}). A channel whose state is unknown (its
  * confirm timed out, was refused, or its connection broke) is closed and its slot left empty; the
  * next borrower of that slot opens a fresh channel, once the connection is back.
+ *
+ * <p>Every message is sent in an observation of its own ({@code twitter.messaging.publish}); with a
+ * tracer, that is a producer span whose context travels in the message's headers (W3C
+ * {@code traceparent}), so the consumer's work continues the same trace ({@link QueueConsumer}).
+ * Without one (steps 3-4 have no tracer) the observations are no-ops.
  */
 public class Publisher {
 
     /** At most this long for a free channel, and again at most this long for the broker's confirm. */
     public static final Duration WAIT = Duration.ofSeconds(5);
 
-    /** One message to send: where to, and what. */
-    public record Outgoing(String exchange, String routingKey, Object message, Map<String, Object> headers) {
+    /**
+     * One message to send: where to, and what; {@code parent} is the observation whose work it is
+     * (its trace), null for the current one.
+     */
+    public record Outgoing(String exchange, String routingKey, Object message, Map<String, Object> headers,
+                           Observation parent) {
+
+        public Outgoing(String exchange, String routingKey, Object message, Map<String, Object> headers) {
+            this(exchange, routingKey, message, headers, null);
+        }
 
         public Outgoing(String exchange, String routingKey, Object message) {
-            this(exchange, routingKey, message, Map.of());
+            this(exchange, routingKey, message, Map.of(), null);
+        }
+
+        /** The same message, sent as part of {@code parent}'s work rather than the current one. */
+        public Outgoing within(Observation parent) {
+            return new Outgoing(exchange, routingKey, message, headers, parent);
+        }
+    }
+
+    /** A message on its way: the tracer writes the trace context into its headers. */
+    private static final class Sending extends SenderContext<Map<String, Object>> {
+        Sending(Map<String, Object> headers) {
+            super(Map::put);
+            setCarrier(headers);
         }
     }
 
@@ -58,12 +90,14 @@ public class Publisher {
     private final BlockingQueue<Slot> slots;
     private final MessageCodec codec;
     private final FanOutTracker tracker;
+    private final ObservationRegistry observations;
 
-    public Publisher(Rabbit rabbit, int poolSize, MessageCodec codec, FanOutTracker tracker) {
+    public Publisher(Rabbit rabbit, int poolSize, MessageCodec codec, FanOutTracker tracker, ObservationRegistry observations) {
         this.rabbit = rabbit;
         this.slots = new ArrayBlockingQueue<>(poolSize);
         this.codec = codec;
         this.tracker = tracker;
+        this.observations = observations;
         for (int i = 0; i < poolSize; i++) {
             Slot slot = new Slot();
             slot.channel = confirmChannel(); // at start the broker is there: fail now if it is not
@@ -87,15 +121,29 @@ public class Publisher {
         if (messages.isEmpty()) {
             return;
         }
+        List<Observation> sends = new ArrayList<>(messages.size());
+        try {
+            sendAndConfirm(messages, sends);
+        } catch (RuntimeException e) {
+            sends.forEach(send -> send.error(e));
+            throw e;
+        } finally {
+            sends.forEach(Observation::stop);
+        }
+    }
+
+    private void sendAndConfirm(List<Outgoing> messages, List<Observation> sends) {
         Slot slot = borrow(messages.size());
         try {
             Channel channel = openIn(slot, messages.size());
             try {
                 for (Outgoing out : messages) {
+                    Map<String, Object> headers = new HashMap<>(out.headers());
+                    sends.add(sending(out, headers));
                     AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
                             .contentType("application/json")
                             .type(MessageCodec.typeOf(out.message()))
-                            .headers(out.headers())
+                            .headers(headers)
                             .build();
                     channel.basicPublish(out.exchange(), out.routingKey(), properties, codec.encode(out.message()));
                 }
@@ -116,6 +164,19 @@ public class Publisher {
         } finally {
             slots.add(slot); // never throws: the queue has room for every slot
         }
+    }
+
+    /** Starts the message's observation; its trace context goes into {@code headers}. */
+    private Observation sending(Outgoing out, Map<String, Object> headers) {
+        String destination = out.exchange().isEmpty() ? out.routingKey() : out.exchange();
+        Observation send = Observation.createNotStarted("twitter.messaging.publish", () -> new Sending(headers), observations)
+                .contextualName("publish " + destination)
+                .lowCardinalityKeyValue("messaging.destination.name", destination)
+                .highCardinalityKeyValue("messaging.rabbitmq.destination.routing_key", out.routingKey());
+        if (out.parent() != null) {
+            send.parentObservation(out.parent());
+        }
+        return send.start();
     }
 
     public void publish(Outgoing message) {

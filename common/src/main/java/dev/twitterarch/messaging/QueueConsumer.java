@@ -26,6 +26,9 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.twitterarch.common.db.DatabaseOutage;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
 
 /**
  * Consumes one queue, one message at a time, with the delivery guarantees the lesson is about:
@@ -55,6 +58,9 @@ import dev.twitterarch.common.db.DatabaseOutage;
  *   <li>with {@code messages-per-transaction} above 1 (step 5 on), the messages already delivered
  *       are handled together, up to that many, in one transaction and one commit; if that
  *       transaction fails, each is handled again on its own, with the rules above.</li>
+ *   <li>each message is handled in an observation of its own ({@code twitter.messaging.consume});
+ *       with a tracer that is a consumer span continuing the trace whose context the message
+ *       carries in its headers ({@link Publisher}), so one trace follows a tweet through every queue.</li>
  * </ul>
  * Deliveries are handed from the client's dispatch thread to this consumer's own thread, which
  * can see how many have arrived, and which also (re)subscribes.
@@ -90,6 +96,7 @@ public class QueueConsumer implements SmartLifecycle {
     private final TransactionTemplate transaction;
     private final Publisher publisher;
     private final FanOutTracker tracker;
+    private final ObservationRegistry observations;
 
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
@@ -156,6 +163,17 @@ public class QueueConsumer implements SmartLifecycle {
         }
     }
 
+    /** A message being handled: the tracer reads the trace context from its headers. */
+    private static final class Receiving extends ReceiverContext<Map<String, Object>> {
+        Receiving(Map<String, Object> headers) {
+            super((carrier, key) -> {
+                Object value = carrier.get(key);
+                return value == null ? null : value.toString(); // AMQP hands strings over as LongStrings
+            });
+            setCarrier(headers == null ? Map.of() : headers);
+        }
+    }
+
     /** PostgreSQL or RabbitMQ cannot be reached: not this message's fault. */
     private static final class Outage extends Exception {
         Outage(RuntimeException cause) {
@@ -164,7 +182,8 @@ public class QueueConsumer implements SmartLifecycle {
     }
 
     public QueueConsumer(Rabbit rabbit, String queue, MessagingProperties settings, MessageCodec codec, Handler handler,
-                         TransactionTemplate transaction, Publisher publisher, FanOutTracker tracker) {
+                         TransactionTemplate transaction, Publisher publisher, FanOutTracker tracker,
+                         ObservationRegistry observations) {
         this.rabbit = rabbit;
         this.queue = queue;
         this.settings = settings;
@@ -173,6 +192,7 @@ public class QueueConsumer implements SmartLifecycle {
         this.transaction = transaction;
         this.publisher = publisher;
         this.tracker = tracker;
+        this.observations = observations;
     }
 
     public String queue() {
@@ -353,7 +373,12 @@ public class QueueConsumer implements SmartLifecycle {
             }
         }
         try {
-            transaction.executeWithoutResult(status -> messages.forEach(handler::handle));
+            transaction.executeWithoutResult(status -> {
+                for (int i = 0; i < messages.size(); i++) {
+                    Object message = messages.get(i);
+                    consuming(readable.get(i)).observe(() -> handler.handle(message));
+                }
+            });
         } catch (RuntimeException e) {
             log.debug("{}: a transaction of {} messages failed ({}); handling them one by one", queue, readable.size(), e.toString());
             for (Delivery delivery : readable) {
@@ -445,22 +470,36 @@ public class QueueConsumer implements SmartLifecycle {
             deadLetter(delivery, e.getMessage());
             return;
         }
-        try {
-            transaction.executeWithoutResult(status -> handler.handle(message));
-        } catch (DataIntegrityViolationException e) {
-            deadLetter(delivery, "refers to rows that do not exist: " + e.getMostSpecificCause().getMessage());
-            return;
-        } catch (RuntimeException e) {
-            if (isOutage(e)) {
-                throw new Outage(e);
+        Observation consume = consuming(delivery).start(); // the retry's publish and the after-commit work are part of it
+        try (Observation.Scope scope = consume.openScope()) {
+            try {
+                transaction.executeWithoutResult(status -> handler.handle(message));
+            } catch (DataIntegrityViolationException e) {
+                consume.error(e);
+                deadLetter(delivery, "refers to rows that do not exist: " + e.getMostSpecificCause().getMessage());
+                return;
+            } catch (RuntimeException e) {
+                consume.error(e);
+                if (isOutage(e)) {
+                    throw new Outage(e);
+                }
+                retryOrDeadLetter(delivery, message, e);
+                return;
             }
-            retryOrDeadLetter(delivery, message, e);
-            return;
+            settle(delivery, () -> {
+                delivery.channel().basicAck(delivery.tag(), false);
+                handled.incrementAndGet();
+            });
+        } finally {
+            consume.stop();
         }
-        settle(delivery, () -> {
-            delivery.channel().basicAck(delivery.tag(), false);
-            handled.incrementAndGet();
-        });
+    }
+
+    private Observation consuming(Delivery delivery) {
+        return Observation.createNotStarted("twitter.messaging.consume", () -> new Receiving(delivery.properties().getHeaders()),
+                        observations)
+                .contextualName("consume " + queue)
+                .lowCardinalityKeyValue("messaging.destination.name", queue);
     }
 
     private static boolean isOutage(RuntimeException e) {

@@ -9,25 +9,36 @@ import dev.twitterarch.step5.FollowerBatch.AddToFeeds;
 import dev.twitterarch.step5.FollowerBatch.Backfill;
 import dev.twitterarch.step5.FollowerBatch.Purge;
 import dev.twitterarch.step5.FollowerBatch.RemoveFromFeeds;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * A worker writes a whole batch of followers with one multi-row statement, in the consumer's
  * transaction; the meters hear of it only after the commit. Step 6 puts its cache in front of
- * this handler (it handles the same messages, then pushes to Redis).
+ * this handler (it handles the same messages, then pushes to Redis). Each batch is one observation
+ * ({@code twitter.fanout.batch}): a span per batch in the trace of the tweet it fans out.
  */
 public class BatchWorker implements QueueConsumer.Handler, FollowerBatch.Visitor<Integer> {
 
     private final FeedItemStore feedItems;
     private final FanOutMetrics metrics;
+    private final ObservationRegistry observations;
 
-    public BatchWorker(FeedItemStore feedItems, FanOutMetrics metrics) {
+    public BatchWorker(FeedItemStore feedItems, FanOutMetrics metrics, ObservationRegistry observations) {
         this.feedItems = feedItems;
         this.metrics = metrics;
+        this.observations = observations;
     }
 
     @Override
     public void handle(Object message) {
-        QueueConsumer.Handler.expect(FollowerBatch.class, message).accept(this);
+        FollowerBatch batch = QueueConsumer.Handler.expect(FollowerBatch.class, message);
+        String type = batch.getClass().getSimpleName();
+        Observation write = Observation.createNotStarted("twitter.fanout.batch", observations)
+                .contextualName("write " + type)
+                .lowCardinalityKeyValue("batch", type)
+                .highCardinalityKeyValue("twitter.bucket", Integer.toString(batch.bucket()));
+        write.observe(() -> write.highCardinalityKeyValue("twitter.rows", Integer.toString(batch.accept(this))));
     }
 
     @Override

@@ -16,12 +16,15 @@ import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Publisher.Outgoing;
 import dev.twitterarch.messaging.QueueConsumer;
 import dev.twitterarch.step4.ConsistentHashWorkers;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Turns an event into batches of followers, {@code batchSize} at most, each batch from one bucket
  * ({@link FollowerBuckets}: a hash of the follower id, or on Citus the shard of its feed rows),
  * routed by the bucket through step 4's consistent-hash exchange. All batches of one event are confirmed by the broker before the event
- * is acknowledged.
+ * is acknowledged. The dispatch is an observation ({@code twitter.fanout.dispatch}) in the event's
+ * trace, and each batch message carries that trace on to its worker.
  */
 public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visitor<List<Outgoing>> {
 
@@ -30,19 +33,30 @@ public class BatchingDispatcher implements QueueConsumer.Handler, FeedEvent.Visi
     private final ConsistentHashWorkers workers;
     private final FollowerBuckets buckets;
     private final int batchSize;
+    private final ObservationRegistry observations;
 
     public BatchingDispatcher(FollowerStore followers, Publisher publisher, ConsistentHashWorkers workers,
-                              FollowerBuckets buckets, int batchSize) {
+                              FollowerBuckets buckets, int batchSize, ObservationRegistry observations) {
         this.followers = followers;
         this.publisher = publisher;
         this.workers = workers;
         this.buckets = buckets;
         this.batchSize = batchSize;
+        this.observations = observations;
     }
 
     @Override
     public void handle(Object message) {
-        publisher.publish(QueueConsumer.Handler.expect(FeedEvent.class, message).accept(this));
+        FeedEvent event = QueueConsumer.Handler.expect(FeedEvent.class, message);
+        String type = event.getClass().getSimpleName();
+        Observation dispatch = Observation.createNotStarted("twitter.fanout.dispatch", observations)
+                .contextualName("dispatch " + type)
+                .lowCardinalityKeyValue("event", type);
+        dispatch.observe(() -> {
+            List<Outgoing> batches = event.accept(this);
+            dispatch.highCardinalityKeyValue("twitter.batches", Integer.toString(batches.size()));
+            publisher.publish(batches);
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.twitterarch.step5;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -13,6 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Topology;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Moves outbox rows to RabbitMQ: lock a batch of the oldest rows, publish them, wait
@@ -20,6 +23,10 @@ import dev.twitterarch.messaging.Topology;
  * the outbox (at worst they are published twice, and the consumers are idempotent). SKIP LOCKED
  * makes several relays, in several processes, safe side by side. The relay wakes at once after a
  * commit in this process and polls for rows written by others.
+ *
+ * <p>Each row is relayed in an observation ({@code twitter.outbox.relay}) that continues the trace
+ * the row was written in, and its message is published within it: the trace of a POST goes on
+ * through the relay, although the relay batches rows of many requests into one publish.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -31,33 +38,56 @@ public class OutboxRelay implements SmartLifecycle {
     private final Topology topology;
     private final TransactionTemplate transaction;
     private final int batchSize;
+    private final ObservationRegistry observations;
     private final BlockingQueue<Boolean> wakeUps = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private Thread thread;
 
-    public OutboxRelay(Outbox outbox, Publisher publisher, Topology topology, TransactionTemplate transaction, int batchSize) {
+    public OutboxRelay(Outbox outbox, Publisher publisher, Topology topology, TransactionTemplate transaction, int batchSize,
+                       ObservationRegistry observations) {
         this.outbox = outbox;
         this.publisher = publisher;
         this.topology = topology;
         this.transaction = transaction;
         this.batchSize = batchSize;
+        this.observations = observations;
         outbox.onCommit(() -> wakeUps.offer(Boolean.TRUE));
     }
 
     /** Publishes one batch; returns how many rows it moved. */
     public int relayOnce() {
-        Integer moved = transaction.execute(status -> {
-            List<Outbox.Pending> batch = outbox.lockOldest(batchSize);
-            if (batch.isEmpty()) {
-                return 0;
-            }
-            publisher.publish(batch.stream()
-                    .map(pending -> new Publisher.Outgoing(topology.eventsExchange(), Topology.FAN_OUT_KEY, pending.event()))
-                    .toList());
-            outbox.delete(batch);
-            return batch.size();
-        });
-        return moved == null ? 0 : moved;
+        List<Observation> relays = new ArrayList<>();
+        try {
+            Integer moved = transaction.execute(status -> {
+                List<Outbox.Pending> batch = outbox.lockOldest(batchSize);
+                if (batch.isEmpty()) {
+                    return 0;
+                }
+                List<Publisher.Outgoing> messages = new ArrayList<>(batch.size());
+                for (Outbox.Pending pending : batch) {
+                    Observation relay = relaying(pending);
+                    relays.add(relay);
+                    messages.add(new Publisher.Outgoing(topology.eventsExchange(), Topology.FAN_OUT_KEY, pending.event()).within(relay));
+                }
+                publisher.publish(messages);
+                outbox.delete(batch);
+                return batch.size();
+            });
+            return moved == null ? 0 : moved;
+        } catch (RuntimeException e) {
+            relays.forEach(relay -> relay.error(e));
+            throw e;
+        } finally {
+            relays.forEach(Observation::stop); // after the commit: a relayed row is a deleted row
+        }
+    }
+
+    private Observation relaying(Outbox.Pending pending) {
+        String type = pending.event().getClass().getSimpleName();
+        return Observation.createNotStarted("twitter.outbox.relay", pending::traceContext, observations)
+                .contextualName("outbox relay " + type)
+                .lowCardinalityKeyValue("event", type)
+                .start();
     }
 
     /**

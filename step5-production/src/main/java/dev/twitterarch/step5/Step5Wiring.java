@@ -29,6 +29,7 @@ import dev.twitterarch.messaging.Topology;
 import dev.twitterarch.step4.ConsistentHashWorkers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Production-ready fan-out: events go through the transactional outbox, a relay publishes them, a
@@ -79,8 +80,8 @@ public class Step5Wiring {
     }
 
     @Bean
-    Outbox outbox(JdbcClient jdbc, SnowflakeIds ids, MeterRegistry registry) {
-        Outbox outbox = new Outbox(jdbc, ids);
+    Outbox outbox(JdbcClient jdbc, SnowflakeIds ids, MeterRegistry registry, ObservationRegistry observations) {
+        Outbox outbox = new Outbox(jdbc, ids, observations);
         Gauge.builder("twitter.outbox.backlog", outbox::backlog).description("events not yet published").register(registry);
         return outbox;
     }
@@ -93,8 +94,9 @@ public class Step5Wiring {
     @Bean
     @ConditionalOnRole(Role.API)
     OutboxRelay outboxRelay(Outbox outbox, Publisher publisher, Topology topology, PlatformTransactionManager transactions,
-                            MessagingProperties settings) {
-        return new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), settings.batchSize());
+                            MessagingProperties settings, ObservationRegistry observations) {
+        return new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), settings.batchSize(),
+                observations);
     }
 
     /** By shard on Citus (one worker per shard, one shard per statement), by a hash of the id elsewhere. */
@@ -110,14 +112,15 @@ public class Step5Wiring {
     @Bean
     @ConditionalOnRole(Role.API)
     QueueConsumer dispatcherConsumer(Consumers consumers, Topology topology, FollowerStore followers, Publisher publisher,
-                                     FollowerBuckets buckets, MessagingProperties settings, ConsistentHashWorkers workers) {
+                                     FollowerBuckets buckets, MessagingProperties settings, ConsistentHashWorkers workers,
+                                     ObservationRegistry observations) {
         return consumers.consume(topology.fanOutQueue(),
-                new BatchingDispatcher(followers, publisher, workers, buckets, settings.batchSize()));
+                new BatchingDispatcher(followers, publisher, workers, buckets, settings.batchSize(), observations));
     }
 
     @Bean
-    BatchWorker batchWorker(FeedItemStore feedItems, FanOutMetrics metrics) {
-        return new BatchWorker(feedItems, metrics);
+    BatchWorker batchWorker(FeedItemStore feedItems, FanOutMetrics metrics, ObservationRegistry observations) {
+        return new BatchWorker(feedItems, metrics, observations);
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.twitterarch.messaging.Publisher.Outgoing;
 import dev.twitterarch.messaging.Topology;
 import dev.twitterarch.step4.ConsistentHashWorkers;
 import dev.twitterarch.step5.FollowerBatch.AddToFeeds;
+import io.micrometer.observation.ObservationRegistry;
 
 /** How step 5's dispatcher cuts a fan-out into batch messages: pure code, no services. */
 class BatchingDispatcherTest {
@@ -28,7 +29,8 @@ class BatchingDispatcherTest {
     private static final int BATCH_SIZE = 100;
 
     private final ConsistentHashWorkers workers = new ConsistentHashWorkers(new Topology("unit"), 4);
-    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, workers, FollowerBuckets.hashed(BUCKETS), BATCH_SIZE);
+    private final BatchingDispatcher dispatcher = new BatchingDispatcher(null, null, workers, FollowerBuckets.hashed(BUCKETS), BATCH_SIZE,
+            ObservationRegistry.NOOP);
 
     private List<Outgoing> batchesOf(List<Long> followers) {
         return dispatcher.batches(followers, (bucket, batch) -> new AddToFeeds(bucket, 7L, 3L, batch));

@@ -44,6 +44,7 @@ import dev.twitterarch.messaging.MessageCodec;
 import dev.twitterarch.messaging.MessagingProperties;
 import dev.twitterarch.messaging.Publisher;
 import dev.twitterarch.messaging.Topology;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * The transactional outbox under failure. The test context runs the batch workers only
@@ -219,8 +220,8 @@ class Step5OutboxTest {
         }
         assertThat(outbox.backlog()).isEqualTo(events);
 
-        OutboxRelay left = new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), messaging.batchSize());
-        OutboxRelay right = new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), messaging.batchSize());
+        OutboxRelay left = new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), messaging.batchSize(), ObservationRegistry.NOOP);
+        OutboxRelay right = new OutboxRelay(outbox, publisher, topology, new TransactionTemplate(transactions), messaging.batchSize(), ObservationRegistry.NOOP);
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         int movedLeft;

@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import dev.twitterarch.common.feed.FeedCursor;
 import dev.twitterarch.common.feed.TweetRef;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * Bounded timelines in Redis, one sorted set each (Mastodon's FeedManager keeps its home feeds the
@@ -43,6 +45,9 @@ import dev.twitterarch.common.feed.TweetRef;
  *
  * <p>The scripts are loaded once and called by digest ({@link LuaScript}); every call goes through
  * {@link SoftRedis}, so a Redis failure is an answer of "not cached", never an error.
+ *
+ * <p>A push is an observation ({@code twitter.cache.push}): in a trace, the Redis write of each
+ * batch of a tweet's fan-out, after the batch's rows have committed.
  */
 class SortedSetTimelines {
 
@@ -178,9 +183,11 @@ class SortedSetTimelines {
     private final SoftRedis redis;
     private final int capacity;
     private final long ttlSeconds;
+    private final ObservationRegistry observations;
 
-    SortedSetTimelines(SoftRedis redis, CacheSettings settings) {
+    SortedSetTimelines(SoftRedis redis, CacheSettings settings, ObservationRegistry observations) {
         this.redis = redis;
+        this.observations = observations;
         this.capacity = settings.capacity();
         this.ttlSeconds = settings.ttl().toSeconds();
         redis.run(jedis -> SCRIPTS.forEach(script -> script.load(jedis)));
@@ -256,7 +263,11 @@ class SortedSetTimelines {
             return;
         }
         List<String> args = List.of(TimelineKeys.member(entry), Long.toString(entry.tweetId()), Integer.toString(capacity));
-        redis.run(jedis -> PUSH.run(jedis, keys, args));
+        Observation.createNotStarted("twitter.cache.push", observations)
+                .contextualName("redis push")
+                .highCardinalityKeyValue("twitter.timelines", Integer.toString(keys.size()))
+                .highCardinalityKeyValue("twitter.tweet", Long.toString(entry.tweetId()))
+                .observe(() -> redis.run(jedis -> PUSH.run(jedis, keys, args)));
     }
 
     /** Takes an entry out of these timelines. */

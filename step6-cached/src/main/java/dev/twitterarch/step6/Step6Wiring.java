@@ -77,8 +77,8 @@ class Step6Wiring {
     }
 
     @Bean
-    SortedSetTimelines sortedSetTimelines(SoftRedis redis, CacheSettings settings) {
-        return new SortedSetTimelines(redis, settings);
+    SortedSetTimelines sortedSetTimelines(SoftRedis redis, CacheSettings settings, io.micrometer.observation.ObservationRegistry observations) {
+        return new SortedSetTimelines(redis, settings, observations);
     }
 
     /**

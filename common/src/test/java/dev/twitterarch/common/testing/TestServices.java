@@ -23,8 +23,11 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  *   <li>Testcontainers, when a Docker engine is available;</li>
  *   <li>the local services on their default ports.</li>
  * </ol>
- * If none answers, the run fails at once and says how to start them. Each JVM (each module's test
- * run) creates a database of its own and drops it at exit, so tests never touch a demo's data.
+ * If none answers, the run fails at once and says how to start them, once: the first failure to
+ * reach a service is remembered, and every later context that needs it fails with one line that
+ * points back to it (a module's test run would otherwise print the whole message, and try the
+ * unreachable address again, for every test class). Each JVM (each module's test run) creates a
+ * database of its own and drops it at exit, so tests never touch a demo's data.
  */
 public final class TestServices {
 
@@ -45,6 +48,43 @@ public final class TestServices {
     private static final java.util.List<String> QUEUE_PREFIXES = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestServices() {
+    }
+
+    /** The first failure to reach each service in this JVM, by service name. */
+    private static final java.util.Map<String, RuntimeException> UNREACHABLE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A service that did not answer before in this JVM: one line, no stack trace, the full story is in the first failure. */
+    static final class StillUnreachable extends RuntimeException {
+        StillUnreachable(String service, RuntimeException first) {
+            super(unreachable(service, first), null, false, false);
+        }
+    }
+
+    private static String unreachable(String service, RuntimeException first) {
+        return service + " was not reached earlier in this test run: " + first.getMessage().lines().findFirst().orElse("")
+                + " (the first failure says how to start it)";
+    }
+
+    /**
+     * One line naming the service this JVM could not reach, or null while none failed: {@link
+     * SkipWhenServicesUnreachable} skips every later application test with it.
+     */
+    static String unreachable() {
+        return UNREACHABLE.entrySet().stream().findFirst().map(first -> unreachable(first.getKey(), first.getValue())).orElse(null);
+    }
+
+    /** Resolves a service once: a failure is remembered and rethrown, in one line, to every later caller. */
+    private static <T> T resolveOnce(String service, java.util.function.Supplier<T> resolve) {
+        RuntimeException first = UNREACHABLE.get(service);
+        if (first != null) {
+            throw new StillUnreachable(service, first);
+        }
+        try {
+            return resolve.get();
+        } catch (RuntimeException e) {
+            UNREACHABLE.put(service, e);
+            throw e;
+        }
     }
 
     /**
@@ -92,11 +132,14 @@ public final class TestServices {
     /** Redis, with the tests' keyspace emptied once per JVM. */
     public static synchronized Cache redis() {
         if (redis == null) {
-            redis = resolveRedis();
-            try (var jedis = new redis.clients.jedis.Jedis(redis.host(), redis.port(), 2_000)) {
-                jedis.select(TEST_REDIS_DATABASE);
-                jedis.flushDB();
-            }
+            redis = resolveOnce("Redis", () -> {
+                Cache cache = resolveRedis();
+                try (var jedis = new redis.clients.jedis.Jedis(cache.host(), cache.port(), 2_000)) {
+                    jedis.select(TEST_REDIS_DATABASE);
+                    jedis.flushDB();
+                }
+                return cache;
+            });
         }
         return redis;
     }
@@ -149,7 +192,7 @@ public final class TestServices {
     /** RabbitMQ, with the consistent-hash exchange plugin enabled. */
     public static synchronized Broker rabbitmq() {
         if (rabbitmq == null) {
-            rabbitmq = resolveRabbitmq();
+            rabbitmq = resolveOnce("RabbitMQ", TestServices::resolveRabbitmq);
             Runtime.getRuntime().addShutdownHook(new Thread(TestServices::deleteTestQueues));
         }
         return rabbitmq;
@@ -241,7 +284,7 @@ public final class TestServices {
      */
     public static synchronized Database citus() {
         if (citus == null) {
-            citus = createCitusDatabase(resolveCitusServer());
+            citus = resolveOnce("Citus", () -> createCitusDatabase(resolveCitusServer()));
         }
         return citus;
     }
@@ -321,7 +364,7 @@ public final class TestServices {
     /** A fresh database, private to this JVM's test run. */
     public static synchronized Database postgres() {
         if (postgres == null) {
-            postgres = createTestDatabase(resolvePostgresServer());
+            postgres = resolveOnce("PostgreSQL", () -> createTestDatabase(resolvePostgresServer()));
         }
         return postgres;
     }
