@@ -75,6 +75,7 @@ class Step6LiveFeedTest extends Step6ApplicationTest {
         if (b == null) {
             processes = new ApiProcessFixture(Step6Application.class, "step6_live", queuePrefix);
             b = processes.start(
+                    "--spring.datasource.hikari.maximum-pool-size=6", // PostgreSQL's 100 connections are for every test JVM and process
                     "--twitter.feed.celebrity-threshold=" + THRESHOLD,
                     "--twitter.auth.jwt-secret=" + TestTokens.SECRET,
                     "--spring.data.redis.host=" + TestServices.redis().host(),
