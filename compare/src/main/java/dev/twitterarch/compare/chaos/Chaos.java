@@ -259,6 +259,9 @@ public final class Chaos {
                     }
                     default -> throw new IllegalArgumentException(scenario);
                 }
+                if (watch != null) {
+                    watch.alsoAwait(storedWithoutAck(schema, marker, acknowledged));
+                }
                 boolean quiet = watch == null || watch.awaitQuiet(settleTimeout);
                 if (!quiet) {
                     note = (note.isEmpty() ? "" : note + "; ") + "fan-out did not quiesce within " + settleTimeout.toSeconds() + " s";
@@ -375,6 +378,23 @@ public final class Chaos {
             every.put(facts.celebrityId(), 97);
         }
         return new Traffic.Mix(readsPerPost, users, every);
+    }
+
+    /** The scenario's tweets that are stored although their post got no 201: id to author. */
+    private Map<Long, Long> storedWithoutAck(String schema, String marker, Map<Long, Long> acknowledged) throws SQLException {
+        Map<Long, Long> stored = new HashMap<>();
+        try (Connection db = connect(); PreparedStatement q = db.prepareStatement("SELECT id, user_id FROM " + Postgres.schema(schema)
+                + ".tweets WHERE content LIKE ?")) {
+            q.setString(1, FeedCheck.like(marker));
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    if (!acknowledged.containsKey(rs.getLong(1))) {
+                        stored.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+        }
+        return stored;
     }
 
     /** The most followed author whose tweets are fanned out (on step 6: not a celebrity). */

@@ -22,6 +22,8 @@ final class DeliveryWatch implements AutoCloseable {
     private final String schema;
     private final Map<Long, Long> waiting = new ConcurrentHashMap<>(); // tweet id -> acknowledged at (nanos)
     private final Map<Long, Long> authors;
+    private final Map<Long, Long> acknowledged;
+    private final Set<Long> untimed = ConcurrentHashMap.newKeySet();
     private final AtomicLong longest = new AtomicLong(-1);
     private final Thread poller;
     private volatile boolean running = true;
@@ -30,7 +32,8 @@ final class DeliveryWatch implements AutoCloseable {
     DeliveryWatch(Supplier<Connection> connect, String schema, Map<Long, Long> authors) {
         this.connect = connect;
         this.schema = schema;
-        this.authors = authors;
+        this.authors = new ConcurrentHashMap<>();
+        this.acknowledged = authors;
         this.poller = new Thread(this::poll, "delivery-watch");
         poller.setDaemon(true);
         poller.start();
@@ -38,6 +41,19 @@ final class DeliveryWatch implements AutoCloseable {
 
     void acknowledged(long tweetId) {
         waiting.put(tweetId, System.nanoTime());
+    }
+
+    /**
+     * Also waits for tweets that are stored although their post had no 201 (the client gave up or
+     * saw a 5xx): they are fanned out too, so the check must not count them before that is over.
+     * Not timed (there is no 201 to time from).
+     */
+    void alsoAwait(Map<Long, Long> storedWithoutAck) {
+        storedWithoutAck.forEach((id, author) -> {
+            authors.putIfAbsent(id, author);
+            untimed.add(id);
+            waiting.putIfAbsent(id, System.nanoTime());
+        });
     }
 
     int waiting() {
@@ -58,7 +74,7 @@ final class DeliveryWatch implements AutoCloseable {
                 FeedCheck check = new FeedCheck(db, schema);
                 Map<Long, Long> now = new HashMap<>();
                 for (Long id : waiting.keySet()) {
-                    Long author = authors.get(id);
+                    Long author = acknowledged.getOrDefault(id, authors.get(id));
                     if (author != null) {
                         now.put(id, author);
                     }
@@ -67,7 +83,7 @@ final class DeliveryWatch implements AutoCloseable {
                 long at = System.nanoTime();
                 for (Long id : done) {
                     Long since = waiting.remove(id);
-                    if (since != null) {
+                    if (since != null && !untimed.contains(id)) {
                         longest.accumulateAndGet((at - since) / 1_000_000, Math::max);
                     }
                 }

@@ -124,7 +124,7 @@ final class FeedCheck {
                 + " SELECT id, user_id, false FROM " + s + ".tweets WHERE content LIKE ? ON CONFLICT (tweet_id) DO NOTHING");
              PreparedStatement twice = db.prepareStatement("SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM "
                      + s + ".tweets WHERE content LIKE ? GROUP BY content HAVING count(*) > 1) d")) {
-            String like = marker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like = like(marker);
             stored.setString(1, like);
             stored.executeUpdate();
             twice.setString(1, like);
@@ -151,10 +151,15 @@ final class FeedCheck {
             duplicate += single(sql, "SELECT count(*) - count(DISTINCT (fi.user_id, fi.tweet_id)) FROM " + s
                     + ".feed_items fi JOIN chaos_checked c ON c.tweet_id = fi.tweet_id");
             long stray = single(sql, "SELECT count(*) FROM " + s + ".feed_items fi JOIN chaos_checked c ON c.tweet_id = fi.tweet_id"
-                    + " WHERE fi.user_id <> c.author_id AND (c.celebrity OR NOT EXISTS (SELECT 1 FROM " + s
-                    + ".followers fo WHERE fo.user_id = c.author_id AND fo.follower_id = fi.user_id))");
+                    + " WHERE fi.user_id <> c.author_id AND NOT EXISTS (SELECT 1 FROM " + s
+                    + ".followers fo WHERE fo.user_id = c.author_id AND fo.follower_id = fi.user_id)");
             return new Result(lostTweets, lost, duplicate, stray, unacknowledgedStored, orphaned);
         }
+    }
+
+    /** A LIKE pattern for content that starts with {@code marker}. */
+    static String like(String marker) {
+        return marker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     private boolean exists(String table) throws SQLException {

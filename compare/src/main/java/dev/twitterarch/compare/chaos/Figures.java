@@ -10,6 +10,7 @@ import java.util.Locale;
  *                     (an acknowledged tweet that is not stored at all misses all of them)
  * @param duplicate    feed rows beyond one per (reader, tweet), plus tweets stored twice for one post
  * @param stray        feed rows of a scenario's tweet for a reader who is neither its author nor a follower
+ *                     (a follower's row of a step 6 celebrity's tweet is not stray: merging at read dedups it)
  * @param orphaned     feed rows missing of a tweet that is stored although its post was not
  *                     acknowledged (the client saw a 5xx): printed, not failed on, since the client
  *                     was told it did not go through
