@@ -88,7 +88,8 @@ mkdir -p "$JARS"
 for m in "${MODULES[@]}"; do cp "$m/target/$m-0.1.0-SNAPSHOT-exec.jar" "$JARS/"; done # a build elsewhere must not swap a jar under a running step
 ./mvnw -B -q -f compare/pom.xml compile dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile="$ROOT/compare/target/chaos-classpath.txt" >/dev/null
-CP="$ROOT/compare/target/classes:$(cat "$ROOT/compare/target/chaos-classpath.txt")"
+cp -r compare/target/classes "$TARGET/classes" # a copy, as the jars: a build must not swap classes under a running suite
+CP="$TARGET/classes:$(cat "$ROOT/compare/target/chaos-classpath.txt")"
 
 log "chaos ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg))"
 RUN_ID=$(date +%Y%m%d%H%M%S)

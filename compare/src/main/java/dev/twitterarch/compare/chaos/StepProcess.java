@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
 /** One step jar running as a child process (API, worker or both), its output in a log file. */
 final class StepProcess implements AutoCloseable {
 
+    /** Every process started, so that an interrupted suite (Ctrl-C, SIGTERM) leaves none running. */
+    private static final List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "kill-step-processes"));
+    }
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -37,6 +44,7 @@ final class StepProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            STARTED.add(process);
             return new StepProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
