@@ -115,7 +115,7 @@ public final class Chaos {
                         figures = scenario(scenario, step);
                     } catch (Exception e) {
                         e.printStackTrace(System.out);
-                        figures = new Figures(scenario, step, 0, 0, 0, 0, 0, 0, 0, 0, -1, "did not run: " + e.getMessage().lines().findFirst().orElse(""));
+                        figures = new Figures(scenario, step, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, "did not run: " + e.getMessage().lines().findFirst().orElse(""));
                     }
                     all.add(figures);
                     System.out.println("RESULT " + figures.line());
@@ -196,7 +196,7 @@ public final class Chaos {
             String marker = "chaos " + scenario + " " + runId + " #";
             long[] window = new long[2];
             String note = "";
-            try (DeliveryWatch watch = step >= 2 ? new DeliveryWatch(this::connect, schema, acknowledged) : null) {
+            try (DeliveryWatch watch = step >= 2 ? new DeliveryWatch(this::connect, schema, acknowledged, () -> declaredLost(dir)) : null) {
                 java.util.function.LongConsumer onAck = watch == null ? id -> { } : watch::acknowledged;
                 Traffic traffic;
                 switch (scenario) {
@@ -268,7 +268,7 @@ public final class Chaos {
                 }
                 FeedCheck.Result result;
                 try (Connection db = connect()) {
-                    result = new FeedCheck(db, schema).check(acknowledged, marker);
+                    result = new FeedCheck(db, schema).check(acknowledged, marker, declaredLost(dir));
                 }
                 long[] viaApi = celebrityTweetsThroughApi(traffic, schema, acknowledged);
                 long outage5xx = 0;
@@ -303,7 +303,7 @@ public final class Chaos {
                     notes.add("worker restarted " + (restarts - 1) + " time(s)");
                 }
                 return new Figures(scenario, step, acknowledged.size(), result.lost() + viaApi[0], result.duplicate() + viaApi[1],
-                        result.stray(), result.orphaned(), outage5xx, http500, other5xx,
+                        result.stray(), result.orphaned(), result.declared(), outage5xx, http500, other5xx,
                         watch == null ? -1 : watch.longestLagMillis(), String.join("; ", notes));
             }
         } finally {
@@ -378,6 +378,31 @@ public final class Chaos {
             every.put(facts.celebrityId(), 97);
         }
         return new Traffic.Mix(readsPerPost, users, every);
+    }
+
+    private static final java.util.regex.Pattern DECLARED = java.util.regex.Pattern.compile("fan-out lost: TweetPosted\\[tweetId=(\\d+)");
+
+    /**
+     * The tweets whose fan-out the step's processes counted and logged as lost (steps 3 and 4 have
+     * no outbox: an event between commit and confirm dies with the broker connection).
+     */
+    static Set<Long> declaredLost(Path dir) {
+        Set<Long> ids = new HashSet<>();
+        try (var files = Files.list(dir)) {
+            for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    lines.filter(line -> line.contains("fan-out lost: ")).forEach(line -> {
+                        var m = DECLARED.matcher(line);
+                        if (m.find()) {
+                            ids.add(Long.parseLong(m.group(1)));
+                        }
+                    });
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the logs in " + dir, e);
+        }
+        return ids;
     }
 
     /** The scenario's tweets that are stored although their post got no 201: id to author. */

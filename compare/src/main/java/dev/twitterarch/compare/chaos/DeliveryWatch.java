@@ -23,13 +23,19 @@ final class DeliveryWatch implements AutoCloseable {
     private final Map<Long, Long> waiting = new ConcurrentHashMap<>(); // tweet id -> acknowledged at (nanos)
     private final Map<Long, Long> authors;
     private final Map<Long, Long> acknowledged;
+    private final Supplier<Set<Long>> declaredLost;
     private final Set<Long> untimed = ConcurrentHashMap.newKeySet();
     private final AtomicLong longest = new AtomicLong(-1);
     private final Thread poller;
     private volatile boolean running = true;
     private volatile String lastError = "";
 
-    DeliveryWatch(Supplier<Connection> connect, String schema, Map<Long, Long> authors) {
+    /**
+     * @param authors      the acknowledged tweets (id to author), filled as the 201s come in
+     * @param declaredLost the tweets whose fan-out the step has declared lost (not waited for)
+     */
+    DeliveryWatch(Supplier<Connection> connect, String schema, Map<Long, Long> authors, Supplier<Set<Long>> declaredLost) {
+        this.declaredLost = declaredLost;
         this.connect = connect;
         this.schema = schema;
         this.authors = new ConcurrentHashMap<>();
@@ -66,8 +72,11 @@ final class DeliveryWatch implements AutoCloseable {
 
     private void poll() {
         Connection db = null;
-        while (running) {
+        for (long round = 0; running; round++) {
             try {
+                if (round % 10 == 0) { // every 2 s: the logs grow long
+                    declaredLost.get().forEach(waiting::remove);
+                }
                 if (db == null) {
                     db = connect.get();
                 }

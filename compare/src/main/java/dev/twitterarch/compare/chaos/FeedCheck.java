@@ -31,7 +31,7 @@ import dev.twitterarch.compare.Postgres;
 final class FeedCheck {
 
     /** The final count, in rows (see {@link Figures}). */
-    record Result(long lostTweets, long lost, long duplicate, long stray, long unacknowledgedStored, long orphaned) {
+    record Result(long lostTweets, long lost, long duplicate, long stray, long unacknowledgedStored, long orphaned, long declared) {
     }
 
     private final Connection db;
@@ -102,14 +102,20 @@ final class FeedCheck {
         return found;
     }
 
+    Result check(Map<Long, Long> acknowledged, String marker) throws SQLException {
+        return check(acknowledged, marker, Set.of());
+    }
+
     /**
      * The final count over the acknowledged tweets ({@code acknowledged}: id to author) and the
-     * tweets whose content starts with {@code marker} (every post of the scenario).
+     * tweets whose content starts with {@code marker} (every post of the scenario). The missing
+     * rows of the tweets in {@code declaredLost} (the step itself counted and logged their fan-out
+     * as lost: steps 3 and 4 without an outbox) are counted apart, as declared.
      */
-    Result check(Map<Long, Long> acknowledged, String marker) throws SQLException {
+    Result check(Map<Long, Long> acknowledged, String marker, Set<Long> declaredLost) throws SQLException {
         try (Statement sql = db.createStatement()) {
             sql.execute("CREATE TEMP TABLE IF NOT EXISTS chaos_checked (tweet_id bigint PRIMARY KEY, author_id bigint NOT NULL,"
-                    + " acknowledged boolean NOT NULL, celebrity boolean NOT NULL DEFAULT false)");
+                    + " acknowledged boolean NOT NULL, celebrity boolean NOT NULL DEFAULT false, declared boolean NOT NULL DEFAULT false)");
             sql.execute("TRUNCATE chaos_checked");
         }
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO chaos_checked (tweet_id, author_id, acknowledged)"
@@ -134,26 +140,33 @@ final class FeedCheck {
             if (celebrities) {
                 sql.execute("UPDATE chaos_checked c SET celebrity = true FROM " + s + ".celebrities x WHERE x.user_id = c.author_id");
             }
+        }
+        try (PreparedStatement declare = db.prepareStatement("UPDATE chaos_checked SET declared = true WHERE tweet_id = ANY (?::bigint[])")) {
+            declare.setArray(1, array(new ArrayList<>(declaredLost)));
+            declare.executeUpdate();
+        }
+        try (Statement sql = db.createStatement()) {
             sql.execute("ANALYZE chaos_checked");
             long lostTweets = single(sql, "SELECT count(*) FROM chaos_checked c WHERE c.acknowledged AND NOT EXISTS"
                     + " (SELECT 1 FROM " + s + ".tweets t WHERE t.user_id = c.author_id AND t.id = c.tweet_id)");
             long unacknowledgedStored = single(sql, "SELECT count(*) FROM chaos_checked WHERE NOT acknowledged");
             if (!feedItems) {
-                return new Result(lostTweets, lostTweets, duplicate, 0, unacknowledgedStored, 0);
+                return new Result(lostTweets, lostTweets, duplicate, 0, unacknowledgedStored, 0, 0);
             }
-            String expected = "(SELECT tweet_id, author_id AS reader, acknowledged FROM chaos_checked"
-                    + " UNION ALL SELECT c.tweet_id, fo.follower_id, c.acknowledged FROM chaos_checked c JOIN " + s
+            String expected = "(SELECT tweet_id, author_id AS reader, acknowledged, declared FROM chaos_checked"
+                    + " UNION ALL SELECT c.tweet_id, fo.follower_id, c.acknowledged, c.declared FROM chaos_checked c JOIN " + s
                     + ".followers fo ON fo.user_id = c.author_id WHERE NOT c.celebrity) e";
             String missing = " AND NOT EXISTS (SELECT 1 FROM " + s + ".feed_items fi WHERE fi.user_id = e.reader AND fi.tweet_id = e.tweet_id)";
-            long lost = single(sql, "SELECT count(*) FROM " + expected + " WHERE e.acknowledged" + missing);
-            long orphaned = single(sql, "SELECT count(*) FROM " + expected + " WHERE NOT e.acknowledged" + missing);
+            long lost = single(sql, "SELECT count(*) FROM " + expected + " WHERE e.acknowledged AND NOT e.declared" + missing);
+            long orphaned = single(sql, "SELECT count(*) FROM " + expected + " WHERE NOT e.acknowledged AND NOT e.declared" + missing);
+            long declared = single(sql, "SELECT count(*) FROM " + expected + " WHERE e.declared" + missing);
             // (user_id, tweet_id) is feed_items' primary key, so this is 0 unless that changes
             duplicate += single(sql, "SELECT count(*) - count(DISTINCT (fi.user_id, fi.tweet_id)) FROM " + s
                     + ".feed_items fi JOIN chaos_checked c ON c.tweet_id = fi.tweet_id");
             long stray = single(sql, "SELECT count(*) FROM " + s + ".feed_items fi JOIN chaos_checked c ON c.tweet_id = fi.tweet_id"
                     + " WHERE fi.user_id <> c.author_id AND NOT EXISTS (SELECT 1 FROM " + s
                     + ".followers fo WHERE fo.user_id = c.author_id AND fo.follower_id = fi.user_id)");
-            return new Result(lostTweets, lost, duplicate, stray, unacknowledgedStored, orphaned);
+            return new Result(lostTweets, lost, duplicate, stray, unacknowledgedStored, orphaned, declared);
         }
     }
 

@@ -68,6 +68,15 @@ class FeedCheckTest {
     }
 
     @Test
+    void rowsOfATweetTheStepDeclaredLostAreCountedApart() throws SQLException {
+        FeedCheck.Result result = new FeedCheck(db, schema).check(Map.of(10L, 1L, 11L, 1L, 13L, 1L), MARKER, Set.of(11L, 14L));
+
+        assertEquals(3, result.lost(), "13 misses all three; 11 is declared");
+        assertEquals(0, result.orphaned(), "14 is declared");
+        assertEquals(1 + 2, result.declared(), "11 misses reader 3, 14 readers 2 and 3");
+    }
+
+    @Test
     void aTweetIsCompleteWhenItsAuthorAndEveryFollowerHaveIt() throws SQLException {
         assertEquals(Set.of(10L, 12L), new FeedCheck(db, schema).complete(Map.of(10L, 1L, 11L, 1L, 12L, 1L, 13L, 1L)));
     }
@@ -113,7 +122,7 @@ class FeedCheckTest {
     }
 
     private static Figures figures(long acknowledged, long lost, long duplicate, long stray) {
-        return new Figures("broker", 3, acknowledged, lost, duplicate, stray, 0, 2, 0, 0, 1500, "");
+        return new Figures("broker", 3, acknowledged, lost, duplicate, stray, 0, 0, 2, 0, 0, 1500, "");
     }
 
     private void sql(String... statements) throws SQLException {
