@@ -56,6 +56,8 @@ public final class Chaos {
     private final int loadClients = Integer.parseInt(setting("loadClients", "1000"));
     private final int loadSeconds = Integer.parseInt(setting("loadSeconds", "60"));
     private final Duration settleTimeout = Duration.ofSeconds(Integer.parseInt(setting("settleTimeoutSeconds", "180")));
+    /** Step 4's one message per follower: a minute of load leaves a backlog of some 500,000 messages to drain. */
+    private final Duration loadSettleTimeout = Duration.ofSeconds(Integer.parseInt(setting("loadSettleTimeoutSeconds", "900")));
     private final int redisPort = Integer.parseInt(setting("redisPort", "8199"));
     private final int portBase = Integer.parseInt(setting("portBase", "8110"));
     private final List<String> apiJvm = List.of(setting("apiJvmOpts", "-Xms256m -Xmx512m").split("\\s+"));
@@ -262,9 +264,10 @@ public final class Chaos {
                 if (watch != null) {
                     watch.alsoAwait(storedWithoutAck(schema, marker, acknowledged));
                 }
-                boolean quiet = watch == null || watch.awaitQuiet(settleTimeout);
+                Duration settle = scenario.equals("load") ? loadSettleTimeout : settleTimeout;
+                boolean quiet = watch == null || watch.awaitQuiet(settle);
                 if (!quiet) {
-                    note = (note.isEmpty() ? "" : note + "; ") + "fan-out did not quiesce within " + settleTimeout.toSeconds() + " s";
+                    note = (note.isEmpty() ? "" : note + "; ") + "fan-out did not quiesce within " + settle.toSeconds() + " s";
                 }
                 FeedCheck.Result result;
                 try (Connection db = connect()) {
