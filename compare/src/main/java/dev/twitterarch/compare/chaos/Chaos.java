@@ -56,7 +56,7 @@ public final class Chaos {
     private final int loadClients = Integer.parseInt(setting("loadClients", "1000"));
     private final int loadSeconds = Integer.parseInt(setting("loadSeconds", "60"));
     private final Duration settleTimeout = Duration.ofSeconds(Integer.parseInt(setting("settleTimeoutSeconds", "180")));
-    /** Step 4's one message per follower: a minute of load leaves a backlog of some 500,000 messages to drain. */
+    /** Step 4's one message per follower: a minute of load leaves a backlog of some 250,000 messages to drain. */
     private final Duration loadSettleTimeout = Duration.ofSeconds(Integer.parseInt(setting("loadSettleTimeoutSeconds", "900")));
     private final int redisPort = Integer.parseInt(setting("redisPort", "8199"));
     private final int portBase = Integer.parseInt(setting("portBase", "8110"));
