@@ -262,6 +262,12 @@ public class QueueConsumer implements SmartLifecycle {
             }
             channel.basicQos(careful ? 1 : settings.prefetch());
             Subscription next = new Subscription(channel, careful);
+            // told by the connection's own thread when the channel dies: handleShutdownSignal comes
+            // through the channel's consumer dispatcher, which a broken connection can leave
+            // waiting (the client logs "Consumer dispatcher ... didn't shutdown"), and a
+            // subscription that never heard would look alive forever on its recovered channel,
+            // where the broker no longer delivers to it (topology recovery is off)
+            channel.addShutdownListener(signal -> next.channelAlive = false);
             next.tag = channel.basicConsume(queue, false, next);
             Subscription previous = subscription;
             subscription = next;
