@@ -57,7 +57,7 @@ class LiveSessions {
     /** One reader's sockets here, and the celebrities whose keys are bound for them. */
     private static final class Reader {
         final Set<LiveSocket> sockets = ConcurrentHashMap.newKeySet();
-        Set<Long> celebrities = Set.of();
+        volatile Set<Long> celebrities = Set.of(); // written under the lock, read by the consumer thread
     }
 
     private final Bindings subscription;

@@ -20,7 +20,7 @@ import dev.twitterarch.messaging.Rabbit;
 
 /**
  * The receiving side of live delivery, one per API process: a queue of the process's own, bound
- * to the keys of the readers connected to it ({@link #bind}, counted: two sockets of one reader
+ * to the keys of the readers connected to it ({@link #bind}, counted: two readers who follow one celebrity
  * share a binding), consumed here and handed to {@link LiveSessions}.
  *
  * <p>The queue is exclusive and auto-deleted: it lives as long as this process's connection, and
