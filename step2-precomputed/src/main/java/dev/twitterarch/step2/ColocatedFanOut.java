@@ -4,6 +4,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import dev.twitterarch.common.db.Citus;
 import dev.twitterarch.common.tweet.Tweet;
 
 /**
@@ -28,7 +29,7 @@ class ColocatedFanOut {
 
     ColocatedFanOut(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.citus = jdbc.sql("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')").query(Boolean.class).single();
+        this.citus = Citus.installed(jdbc);
         if (citus) {
             LoggerFactory.getLogger(ColocatedFanOut.class).info(
                     "Citus: posts and deletes run their multi-shard statements over one connection per worker");

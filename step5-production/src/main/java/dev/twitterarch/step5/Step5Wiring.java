@@ -12,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import com.rabbitmq.client.Channel;
 
+import dev.twitterarch.common.db.Citus;
 import dev.twitterarch.common.feed.FeedItemStore;
 import dev.twitterarch.common.follow.FollowerStore;
 import dev.twitterarch.common.id.SnowflakeIds;
@@ -102,7 +103,7 @@ public class Step5Wiring {
     /** By shard on Citus (one worker per shard, one shard per statement), by a hash of the id elsewhere. */
     @Bean
     FollowerBuckets followerBuckets(JdbcClient jdbc, MessagingProperties settings) {
-        boolean citus = jdbc.sql("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')").query(Boolean.class).single();
+        boolean citus = Citus.installed(jdbc);
         LoggerFactory.getLogger(Step5Wiring.class).info(citus
                 ? "fan-out batches are cut by the Citus shard of the followers' feed rows"
                 : "fan-out batches are cut into {} buckets by a hash of the follower id", settings.buckets());

@@ -47,7 +47,7 @@ class MigrateOnStart implements FlywayMigrationStrategy {
 
     private void requireCitusWorkers(DataSource dataSource) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
-        boolean citus = jdbc.sql("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')").query(Boolean.class).single();
+        boolean citus = Citus.installed(jdbc);
         if (!citus) {
             return;
         }
