@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +78,7 @@ class LivePublisher implements AutoCloseable {
 
     /** After the commit: the tweet entered these readers' feeds. */
     void tweetEntered(TweetRef tweet, Collection<Long> readers) {
-        if (readers.isEmpty()) {
-            return;
-        }
-        List<Long> audience = List.copyOf(readers);
-        sender.execute(() -> {
-            List<Long> online = presence.online(audience);
-            byte[] frame = online.isEmpty() ? null : tweetFrame(tweet);
-            if (frame != null) {
-                send(online.stream().map(LiveRoutes::reader).toList(), FRAME, frame);
-            }
-        });
+        toOnlineReaders(readers, () -> tweetFrame(tweet));
     }
 
     /** After the commit: a celebrity's tweet, which no follower row carries, for their connected followers. */
@@ -102,16 +93,7 @@ class LivePublisher implements AutoCloseable {
 
     /** After the commit: the tweet left these readers' feeds. */
     void tweetLeft(long tweetId, Collection<Long> readers) {
-        if (readers.isEmpty()) {
-            return;
-        }
-        List<Long> audience = List.copyOf(readers);
-        sender.execute(() -> {
-            List<Long> online = presence.online(audience);
-            if (!online.isEmpty()) {
-                send(online.stream().map(LiveRoutes::reader).toList(), FRAME, deletedFrame(tweetId));
-            }
-        });
+        toOnlineReaders(readers, () -> deletedFrame(tweetId));
     }
 
     /** After the commit: a tweet of this author was deleted; the processes whose readers merged it as a celebrity's hear of it. */
@@ -121,9 +103,23 @@ class LivePublisher implements AutoCloseable {
 
     /** After the commit: this reader's feed changed as a whole (a follow's backfill, an unfollow's purge). */
     void feedChanged(long readerId) {
+        toOnlineReaders(List.of(readerId), () -> REFRESH);
+    }
+
+    /**
+     * On the sender's thread: the frame to those of the readers who have a socket somewhere, built
+     * only when there is one ({@code frame} may answer null: the tweet is gone, nothing to send).
+     */
+    private void toOnlineReaders(Collection<Long> readers, Supplier<byte[]> frame) {
+        if (readers.isEmpty()) {
+            return;
+        }
+        List<Long> audience = List.copyOf(readers);
         sender.execute(() -> {
-            if (!presence.online(List.of(readerId)).isEmpty()) {
-                send(List.of(LiveRoutes.reader(readerId)), FRAME, REFRESH);
+            List<Long> online = presence.online(audience);
+            byte[] body = online.isEmpty() ? null : frame.get();
+            if (body != null) {
+                send(online.stream().map(LiveRoutes::reader).toList(), FRAME, body);
             }
         });
     }
