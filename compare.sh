@@ -29,6 +29,9 @@ Knobs, as environment variables (or -Dcompare.camelCaseName=VALUE, which wins):
   COMPARE_STAGES=1,10,100,1000       concurrent users of the mixed-traffic stages (closed model)
   COMPARE_STAGE_SECONDS=10           length of each stage (also of each /ping ceiling stage)
   COMPARE_WARMUP_SECONDS=3           unreported warm-up before the stages
+  COMPARE_READS_ONLY_USERS=100       after the mixed traffic, every reader's feed read once (not
+                                       reported), then reads only at this many users for a stage
+                                       (0: skip); against /ping at the same users, if it is a stage
   COMPARE_WRITE_TARGETS=10,100,1000  write cost: authors with about these many followers (+ the celebrity)
   COMPARE_WRITE_POSTS=10             posts by each of those authors
   COMPARE_LAG_POSTS=3                celebrity posts timed for fan-out lag
@@ -73,7 +76,7 @@ done
 if $SMOKE; then
     # small and quick, and strict: any failed request fails the run
     : "${COMPARE_USERS:=50}" "${COMPARE_FRIENDS_MIN:=5}" "${COMPARE_FRIENDS_MAX:=20}" "${COMPARE_POSTS_MAX:=3}"
-    : "${COMPARE_STAGES:=1,10}" "${COMPARE_STAGE_SECONDS:=2}" "${COMPARE_WARMUP_SECONDS:=0}"
+    : "${COMPARE_STAGES:=1,10}" "${COMPARE_STAGE_SECONDS:=2}" "${COMPARE_WARMUP_SECONDS:=0}" "${COMPARE_READS_ONLY_USERS:=10}"
     : "${COMPARE_WRITE_POSTS:=3}" "${COMPARE_LAG_POSTS:=1}" "${COMPARE_LAG_SAMPLE:=5}"
     : "${COMPARE_MAX_ERROR_PERCENT:=0}" "${COMPARE_MAX_P99_MILLIS:=5000}"
     [ ${#STEPS[@]} -gt 0 ] || STEPS=(1 2)
@@ -91,7 +94,7 @@ DB_NAME=$(echo "$DB_URL" | sed -E 's#^jdbc:postgresql://[^/]+/([^?]+).*#\1#')
 
 # the knobs the Java side reads, as -Dcompare.camelCase (USERS -> users, STAGE_SECONDS -> stageSeconds);
 # -Dcompare.* arguments come last and win
-KNOBS=(USERS FRIENDS_MIN FRIENDS_MAX POPULARITY POSTS_MIN POSTS_MAX SEED STAGES STAGE_SECONDS WARMUP_SECONDS
+KNOBS=(USERS FRIENDS_MIN FRIENDS_MAX POPULARITY POSTS_MIN POSTS_MAX SEED STAGES STAGE_SECONDS WARMUP_SECONDS READS_ONLY_USERS
        WRITE_TARGETS WRITE_POSTS LAG_POSTS LAG_SAMPLE LAG_TIMEOUT_SECONDS SETTLE_TIMEOUT_SECONDS
        MAX_ERROR_PERCENT MAX_P99_MILLIS CELEBRITY_THRESHOLD)
 PROPS=()

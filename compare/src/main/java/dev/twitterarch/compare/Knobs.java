@@ -14,7 +14,7 @@ public record Knobs(
         // the data set: the same graph for every step
         int users, int friendsMin, int friendsMax, int postsMin, int postsMax, double popularity, long seed,
         // the load
-        List<Integer> stages, int stageSeconds, int warmupSeconds, List<Integer> writeTargets, int writePosts,
+        List<Integer> stages, int stageSeconds, int warmupSeconds, int readsOnlyUsers, List<Integer> writeTargets, int writePosts,
         int lagPosts, int lagSample, int lagTimeoutSeconds, int settleTimeoutSeconds,
         // the assertions
         double maxErrorPercent, int maxP99Millis,
@@ -26,6 +26,7 @@ public record Knobs(
                 integer("users", 2000), integer("friendsMin", 20), integer("friendsMax", 200),
                 integer("postsMin", 1), integer("postsMax", 5), decimal("popularity", 1.0), integer("seed", 42),
                 integers("stages", "1,10,100,1000"), integer("stageSeconds", 10), integer("warmupSeconds", 3),
+                integer("readsOnlyUsers", 100),
                 integers("writeTargets", "10,100,1000"), integer("writePosts", 10),
                 integer("lagPosts", 3), integer("lagSample", 20), integer("lagTimeoutSeconds", 60),
                 integer("settleTimeoutSeconds", 120),

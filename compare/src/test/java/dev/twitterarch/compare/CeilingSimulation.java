@@ -50,6 +50,6 @@ public class CeilingSimulation extends Simulation {
 
     @Override
     public void after() {
-        recorder.write(out, knobs.gatlingResults(), getClass());
+        recorder.write(out, knobs.gatlingResults(), getClass(), 0);
     }
 }

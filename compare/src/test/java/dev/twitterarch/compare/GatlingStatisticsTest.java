@@ -80,7 +80,7 @@ class GatlingStatisticsTest {
 
         @Override
         public void after() {
-            recorder.write(knobs.workDir(), knobs.gatlingResults(), getClass());
+            recorder.write(knobs.workDir(), knobs.gatlingResults(), getClass(), 0);
         }
     }
 

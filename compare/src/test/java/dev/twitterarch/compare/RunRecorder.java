@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gatling.javaapi.core.ChainBuilder;
 
@@ -29,6 +30,9 @@ final class RunRecorder {
     private final List<Lag> lags = Collections.synchronizedList(new ArrayList<>());
     private final List<CacheSnapshot> cache = Collections.synchronizedList(new ArrayList<>());
     private volatile Settled afterMixedTraffic;
+    private final AtomicReference<Window> readsOnly = new AtomicReference<>();
+    private volatile CacheStats beforeReadsOnly;
+    private volatile CacheStats afterReadsOnly;
 
     /** {@code chain}, with the time it ran in counted into the stage of {@code users} users. */
     ChainBuilder inStage(int users, ChainBuilder chain) {
@@ -39,6 +43,25 @@ final class RunRecorder {
             stages.merge(users, Window.at(System.currentTimeMillis()), Window::union);
             return session;
         });
+    }
+
+    /** {@code chain}, with the time it ran in counted into the reads-only stage. */
+    ChainBuilder inReadsOnly(ChainBuilder chain) {
+        return exec(session -> {
+            readsOnly.accumulateAndGet(Window.at(System.currentTimeMillis()), (was, now) -> was == null ? now : was.union(now));
+            return session;
+        }).exec(chain).exec(session -> {
+            readsOnly.accumulateAndGet(Window.at(System.currentTimeMillis()), (was, now) -> was == null ? now : was.union(now));
+            return session;
+        });
+    }
+
+    void cacheAroundReadsOnly(boolean before, CacheStats stats) {
+        if (before) {
+            beforeReadsOnly = stats;
+        } else {
+            afterReadsOnly = stats;
+        }
     }
 
     void afterMixedTraffic(Settled settled) {
@@ -58,8 +81,10 @@ final class RunRecorder {
     }
 
     /** Reads Gatling's statistics of this run (its simulation.log is complete once the run has ended) and writes everything to {@code out}. */
-    void write(Path out, Path gatlingResults, Class<?> simulation) {
+    void write(Path out, Path gatlingResults, Class<?> simulation, int readsOnlyUsers) {
         new SimulationResults(GatlingStatistics.of(GatlingStatistics.latestLog(gatlingResults, simulation)), stages,
-                afterMixedTraffic, afterAuthorPosts, lags, cache).write(out);
+                afterMixedTraffic, afterAuthorPosts, lags, cache,
+                readsOnly.get() == null ? null
+                        : new SimulationResults.ReadsOnly(readsOnlyUsers, readsOnly.get(), beforeReadsOnly, afterReadsOnly)).write(out);
     }
 }

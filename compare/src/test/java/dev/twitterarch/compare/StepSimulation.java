@@ -30,6 +30,7 @@ import dev.twitterarch.compare.results.SimulationResults.Lag;
  * The same load against one step (compare.sh runs it once per step, the step started and seeded):
  * <ol>
  *   <li>mixed traffic: feed reads to posts 10:1, closed-model stages (1, 10, 100, 1000 users);</li>
+ *   <li>reads only: every reader's feed once, then a stage of the script's reads alone (100 users);</li>
  *   <li>write cost: posts by authors with about 10, 100, 1000 and all users as followers;</li>
  *   <li>fan-out lag: from the celebrity's POST until the tweet is in the feeds of sampled followers
  *       (each polled by a user of its own) and, from PostgreSQL, in every follower's feed_items;
@@ -60,16 +61,19 @@ public class StepSimulation extends Simulation {
                     mixed(RequestName.READ_FEED_WARM_UP, RequestName.POST_TWEET_WARM_UP)));
         }
         if (step == 6) {
-            parts.add(cacheStats(0));
+            parts.add(cacheStats("before the stages", stats -> recorder.cache(0, stats)));
         }
         for (int users : knobs.stages()) {
             parts.add(stage("mixed traffic, " + users + " users", users, knobs.stageSeconds(), actions,
                     recorder.inStage(users, mixed(RequestName.readFeed(users), RequestName.postTweet(users)))));
             if (step == 6) {
-                parts.add(cacheStats(users));
+                parts.add(cacheStats("after " + users + " users", stats -> recorder.cache(users, stats)));
             }
         }
         parts.add(once("settle after mixed traffic", settle(recorder::afterMixedTraffic)));
+        if (knobs.readsOnlyUsers() > 0) {
+            readsOnly(parts, actions);
+        }
         parts.add(once("write cost by follower count", writeCost()));
 
         setUp(inSequence(parts, fanOutLag()))
@@ -81,13 +85,46 @@ public class StepSimulation extends Simulation {
                         details(RequestName.CELEBRITY_POST.label()).failedRequests().count().is(0L));
     }
 
-    /** Step 6: its cache's hits and misses so far (cumulative), so the report can tell them per stage; 0: before the first. */
-    private PopulationBuilder cacheStats(int afterUsers) {
-        return once("cache stats after " + afterUsers + " users",
+    /**
+     * Reads only, the feeds warm: first every reader of the script reads their feed once, ten at a
+     * time (not reported: for step 6 that loads every timeline into Redis, for the others it is one
+     * more pass over the same index pages), then one stage of the script's reads alone. No post
+     * invalidates anything meanwhile, so step 6 answers from Redis alone: the cache at its best,
+     * measured against the same concurrency of /ping.
+     */
+    private void readsOnly(List<PopulationBuilder> parts, List<Map<String, Object>> actions) {
+        List<Map<String, Object>> reads = actions.stream().filter(a -> "read".equals(a.get("action"))).toList();
+        List<Object> readers = reads.stream().map(a -> a.get("user_id")).distinct().map(Object.class::cast).toList();
+        int lanes = Math.min(10, readers.size());
+        List<Map<String, Object>> slices = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            List<Object> slice = new ArrayList<>();
+            for (int i = lane; i < readers.size(); i += lanes) {
+                slice.add(readers.get(i));
+            }
+            slices.add(Map.of("readers", slice));
+        }
+        parts.add(scenario("reads only: every reader's feed once (not reported)").feed(listFeeder(slices).queue())
+                .foreach(session -> session.getList("readers"), "user_id").on(readFeed(RequestName.READ_EVERY_FEED))
+                .injectOpen(atOnceUsers(lanes)));
+        int users = knobs.readsOnlyUsers();
+        if (step == 6) {
+            parts.add(cacheStats("before the reads only", stats -> recorder.cacheAroundReadsOnly(true, stats)));
+        }
+        parts.add(stage("reads only, " + users + " users", users, knobs.stageSeconds(), reads,
+                recorder.inReadsOnly(readFeed(RequestName.readsOnly(users)))));
+        if (step == 6) {
+            parts.add(cacheStats("after the reads only", stats -> recorder.cacheAroundReadsOnly(false, stats)));
+        }
+    }
+
+    /** Step 6: its cache's hits and misses so far (cumulative), so the report can tell them per stage. */
+    private PopulationBuilder cacheStats(String when, Consumer<CacheStats> into) {
+        return once("cache stats " + when,
                 exec(http(RequestName.CACHE_STATS.label()).get("/cache/stats").check(bodyString().saveAs("cacheStats")))
                         .exec(session -> {
                             if (session.contains("cacheStats")) {
-                                recorder.cache(afterUsers, CacheStats.parse(session.getString("cacheStats")));
+                                into.accept(CacheStats.parse(session.getString("cacheStats")));
                             }
                             return session;
                         }));
@@ -227,6 +264,6 @@ public class StepSimulation extends Simulation {
         if (progress != null) {
             progress.close();
         }
-        recorder.write(out, knobs.gatlingResults(), getClass());
+        recorder.write(out, knobs.gatlingResults(), getClass(), knobs.readsOnlyUsers());
     }
 }

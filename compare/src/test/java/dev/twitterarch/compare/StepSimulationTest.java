@@ -45,6 +45,11 @@ class StepSimulationTest {
         assertEquals(1, results.lags().size());
         assertTrue(results.lags().get(0).complete(), "the sampled follower saw the post: " + results.lags());
         assertNull(results.afterMixedTraffic(), "step 1: nothing to wait for");
+        // every reader's feed once (users 2 and 3), then a stage of reads only
+        assertEquals(2, results.request(RequestName.READ_EVERY_FEED).ok());
+        assertTrue(results.request(RequestName.readsOnly(2)).ok() > 0, "reads only");
+        assertEquals(2, results.readsOnly().users());
+        assertTrue(results.readsOnly().window().seconds() > 0.5, "reads-only stage: " + results.readsOnly());
     }
 
     /** The check that keeps compare's copy of the id layout honest (see SnowflakeLayout). */
@@ -76,7 +81,7 @@ class StepSimulationTest {
         server.start();
         try {
             List<String> all = new ArrayList<>(List.of("-Dcompare.step=1", "-Dcompare.baseUrl=http://127.0.0.1:" + server.getAddress().getPort(),
-                    "-Dcompare.stages=1,2", "-Dcompare.stageSeconds=1", "-Dcompare.warmupSeconds=0", "-Dcompare.writePosts=2",
+                    "-Dcompare.stages=1,2", "-Dcompare.stageSeconds=1", "-Dcompare.readsOnlyUsers=2", "-Dcompare.warmupSeconds=0", "-Dcompare.writePosts=2",
                     "-Dcompare.lagPosts=1", "-Dcompare.lagTimeoutSeconds=5", "-Dcompare.settleTimeoutSeconds=5"));
             all.addAll(List.of(properties));
             return GatlingRun.of(StepSimulation.class, dir, all.toArray(String[]::new));

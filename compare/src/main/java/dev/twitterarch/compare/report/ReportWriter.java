@@ -80,8 +80,10 @@ public final class ReportWriter {
         summary(doc);
         ceilings(doc);
         mixed(doc);
+        readsOnly(doc);
         writeCost(doc);
         fanOutLag(doc);
+        cacheTargets(doc);
         notes(doc);
         return doc;
     }
@@ -138,11 +140,14 @@ public final class ReportWriter {
             RequestStats celeb = s.results.request(RequestName.postByAuthorWith(facts.celebrityFollowers()));
             rows.add(List.of(s.title(), STEPS.get(s.step)[1], ms(read, read.p50()), ms(readTop, readTop.p99()),
                     best > 0 ? String.format(Locale.ROOT, "%s @%d (%s)", number(best), bestStage, percent(best, pingRps(bestStage))) : "-",
+                    s.results.readsOnly() == null ? "-" : number(s.readsOnlyThroughput()) + " (" + percent(s.readsOnlyThroughput(),
+                            pingRps(s.results.readsOnly().users())) + ")",
                     ms(celeb, celeb.p50()), s.lagSummary(), s.status(), s.run().getOrDefault("load", "?"),
                     Records.ofKind(s.records, "log").stream().findFirst().map(log -> log.getOrDefault("deadlocks", "?")).orElse("-")));
         }
         doc.table(List.of("step", "what changes", "read p50 @" + mid + " users (ms)", "read p99 @" + top + " users (ms)",
-                "best reads/s @users (% of /ping)", "celebrity POST p50 (ms)", "fan-out lag, all followers (ms)", "run",
+                "best reads/s @users (% of /ping)", "reads only @" + knobs.readsOnlyUsers() + " users: reads/s (% of /ping)",
+                "celebrity POST p50 (ms)", "fan-out lag, all followers (ms)", "run",
                 "load avg at its start", "deadlocks in its log"), rows);
         doc.paragraph("Gatling's own reports: " + String.join(", ", steps.stream()
                 .map(s -> s.run().containsKey("report") ? "[step " + s.step + "](" + s.run().get("report") + ")" : "step " + s.step + " (none)").toList())
@@ -263,6 +268,99 @@ public final class ReportWriter {
                 + " ordinary users, so the early stages are mostly misses:");
         doc.table(List.of("step 6, stage", "cache hits", "misses", "hit ratio", "feeds cached after it",
                 "Redis failures / calls skipped (PostgreSQL answered)"), rows);
+    }
+
+    private void readsOnly(Doc doc) {
+        if (steps.stream().noneMatch(s -> s.results.readsOnly() != null)) {
+            return;
+        }
+        int users = knobs.readsOnlyUsers();
+        doc.heading(2, "Reads only, every feed warm");
+        doc.paragraph("After the mixed traffic has drained, every reader of the script reads their feed once (ten at a time, not "
+                + "reported): step 6 then holds every timeline in Redis, and no post invalidates anything. Then the script's reads "
+                + "alone, " + users + " users for " + knobs.stageSeconds() + " s, against `/ping` at the same concurrency"
+                + (knobs.stages().contains(users) ? "" : " (not a stage of this run: no ceiling to compare with)") + ".");
+        List<List<String>> rows = new ArrayList<>();
+        double[][] chart = new double[1][steps.size()];
+        for (int i = 0; i < steps.size(); i++) {
+            StepRun s = steps.get(i);
+            RequestStats r = s.results.request(RequestName.readsOnly(users));
+            double rps = s.readsOnlyThroughput();
+            chart[0][i] = rps;
+            rows.add(List.of(s.title(), r.count() == 0 ? "-" : number(rps), percent(rps, pingRps(users)),
+                    r.count() == 0 ? "-" : ms(r, r.p50()) + " / " + ms(r, r.p95()) + " / " + ms(r, r.p99()), errors(r), s.readsOnlyCache()));
+        }
+        doc.table(List.of("step", "reads/s", "% of /ping @" + users + " users (" + number(pingRps(users)) + "/s)",
+                "read p50 / p95 / p99 (ms)", "errors", "step 6: hits / misses during it"), rows);
+        doc.chart(Charts.bars("Reads only @" + users + " users", "reads/s", steps.stream().map(s -> "step " + s.step).toList(),
+                List.of("reads/s"), chart, false));
+    }
+
+    /**
+     * Step 6's targets (the cache must pay), each against the other steps of the same run; shown
+     * when the run has step 6, and for each target the steps it compares with.
+     */
+    private void cacheTargets(Doc doc) {
+        StepRun six = step(6);
+        if (six == null) {
+            return;
+        }
+        StepRun one = step(1);
+        StepRun two = step(2);
+        List<List<String>> rows = new ArrayList<>();
+        for (int stage : List.of(100, 1000)) {
+            if (!knobs.stages().contains(stage)) {
+                continue;
+            }
+            double reads = six.stageThroughput(stage)[0];
+            if (two != null) {
+                rows.add(target("mixed @" + stage + " users: reads/s >= 3x step 2's", reads, two.stageThroughput(stage)[0], 3, true));
+            }
+            if (one != null) {
+                rows.add(target("mixed @" + stage + " users: reads/s >= 10x step 1's", reads, one.stageThroughput(stage)[0], 10, true));
+            }
+        }
+        if (two != null && knobs.stages().contains(100)) {
+            RequestStats mine = six.results.request(RequestName.readFeed(100));
+            RequestStats theirs = two.results.request(RequestName.readFeed(100));
+            rows.add(target("mixed @100 users: read p99 <= 1/3 of step 2's (ms)", mine.ok() == 0 ? Double.NaN : mine.p99(),
+                    theirs.ok() == 0 ? Double.NaN : theirs.p99(), 1 / 3.0, false));
+        }
+        int users = knobs.readsOnlyUsers();
+        if (six.results.readsOnly() != null && knobs.stages().contains(users)) {
+            rows.add(target("reads only @" + users + " users: reads/s >= 0.5x /ping's", six.readsOnlyThroughput(), pingRps(users), 0.5, true));
+        }
+        if (!facts.authors().isEmpty()) {
+            DataSetFacts.Author ordinary = facts.authors().get(0);
+            RequestStats celebrity = six.results.request(RequestName.postByAuthorWith(facts.celebrityFollowers()));
+            RequestStats author = six.results.request(RequestName.postByAuthorWith(ordinary.followers()));
+            rows.add(target("celebrity POST p50 <= 1.5x an ordinary author's (" + ordinary.followers() + " followers; ms)",
+                    celebrity.ok() == 0 ? Double.NaN : celebrity.p50(), author.ok() == 0 ? Double.NaN : author.p50(), 1.5, false));
+        }
+        double[] lastSeen = sorted(six.results.lags(), Lag::lastSeenMillis);
+        double seen = lastSeen.length == 0 ? Double.NaN : median(lastSeen);
+        rows.add(List.of("celebrity's tweet seen by every sampled follower <= 100 ms (median of the posts)",
+                Double.isNaN(seen) ? "-" : number(seen) + " ms", "100 ms", Double.isNaN(seen) ? "-" : seen <= 100 ? "met" : "**missed**"));
+        String memory = six.cacheStat("memory_per_cached_feed_bytes");
+        rows.add(List.of("Redis memory per cached feed shown", memory == null ? "-" : memory + " bytes", "-", memory == null ? "**missing**" : "shown"));
+        doc.heading(2, "Step 6's targets");
+        doc.paragraph("Whether the cache pays in this run: each target of step 6 against the other steps (or /ping) of the same run.");
+        doc.table(List.of("target", "step 6", "bound", "in this run"), rows);
+    }
+
+    /** One target row: step 6's value against {@code factor} times the other's; at least that if {@code atLeast}, at most otherwise. */
+    private static List<String> target(String what, double mine, double theirs, double factor, boolean atLeast) {
+        if (Double.isNaN(mine) || Double.isNaN(theirs) || theirs <= 0) {
+            return List.of(what, Double.isNaN(mine) ? "-" : number(mine), "-", "-");
+        }
+        double ratio = mine / theirs;
+        boolean met = atLeast ? mine >= factor * theirs : mine <= factor * theirs;
+        return List.of(what, number(mine) + String.format(Locale.ROOT, " (%.2fx)", ratio), number(factor * theirs),
+                met ? "met" : "**missed**");
+    }
+
+    private StepRun step(int n) {
+        return steps.stream().filter(s -> s.step == n).findFirst().orElse(null);
     }
 
     private void writeCost(Doc doc) {
@@ -488,6 +586,31 @@ public final class ReportWriter {
             Window window = results.stages().get(stage);
             return new double[] {perSecond(results.request(RequestName.readFeed(stage)).count(), window),
                     perSecond(results.request(RequestName.postTweet(stage)).count(), window)};
+        }
+
+        double readsOnlyThroughput() {
+            SimulationResults.ReadsOnly r = results.readsOnly();
+            return r == null ? 0 : perSecond(results.request(RequestName.readsOnly(r.users())).count(), r.window());
+        }
+
+        /** Step 6: the hits and misses of the reads-only stage (the other steps: -). */
+        String readsOnlyCache() {
+            SimulationResults.ReadsOnly r = results.readsOnly();
+            if (r == null || r.cacheBefore() == null || r.cacheAfter() == null) {
+                return "-";
+            }
+            return number(r.cacheAfter().hits() - r.cacheBefore().hits()) + " / " + number(r.cacheAfter().misses() - r.cacheBefore().misses());
+        }
+
+        /** One number of step 6's /cache/stats at the end of its run, or null. */
+        String cacheStat(String name) {
+            Path file = dir.resolve("cache-stats.json");
+            try {
+                JsonNode value = Files.exists(file) ? new ObjectMapper().readTree(file.toFile()).get(name) : null;
+                return value == null || !value.isNumber() ? null : number(value.doubleValue());
+            } catch (IOException e) {
+                return null;
+            }
         }
 
         String lagSummary() {

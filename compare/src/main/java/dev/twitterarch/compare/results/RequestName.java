@@ -14,6 +14,7 @@ public record RequestName(String label) {
     public static final RequestName POLL_FOLLOWER_FEED = new RequestName("poll a follower's feed (fan-out lag)");
     public static final RequestName CACHE_STATS = new RequestName("GET /cache/stats");
     public static final RequestName METRICS = new RequestName("scrape /metrics");
+    public static final RequestName READ_EVERY_FEED = new RequestName("read every reader's feed once (before the reads only)");
 
     /** Mixed traffic: a feed read in the stage of {@code users} concurrent users. */
     public static RequestName readFeed(int users) {
@@ -23,6 +24,11 @@ public record RequestName(String label) {
     /** Mixed traffic: a post in the stage of {@code users} concurrent users. */
     public static RequestName postTweet(int users) {
         return new RequestName("post tweet @" + users + " users");
+    }
+
+    /** Reads only, after every reader's feed was read once: a feed read in the stage of {@code users} concurrent users. */
+    public static RequestName readsOnly(int users) {
+        return new RequestName("reads only @" + users + " users");
     }
 
     /** Write cost: a post by the author with {@code followers} followers. */

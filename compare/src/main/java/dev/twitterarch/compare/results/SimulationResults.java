@@ -30,9 +30,11 @@ import dev.twitterarch.compare.FanOutProgress.Settled;
  * @param afterAuthorPosts  the same after each write-cost author's posts, by the author's follower count
  * @param lags              one per celebrity post
  * @param cache             step 6: its /cache/stats before the first stage and after each
+ * @param readsOnly         the reads-only stage after the mixed traffic (null if the run had none)
  */
 public record SimulationResults(Map<String, RequestStats> requests, Map<Integer, Window> stages, Settled afterMixedTraffic,
-                                Map<Integer, Settled> afterAuthorPosts, List<Lag> lags, List<CacheSnapshot> cache) {
+                                Map<Integer, Settled> afterAuthorPosts, List<Lag> lags, List<CacheSnapshot> cache,
+                                ReadsOnly readsOnly) {
 
     public static final String FILE = "results.json";
 
@@ -86,6 +88,13 @@ public record SimulationResults(Map<String, RequestStats> requests, Map<Integer,
     public record Lag(long postMillis, long firstSeenMillis, long lastSeenMillis, Long allRowsMillis, boolean complete) {
     }
 
+    /**
+     * The reads-only stage: its concurrent users, its wall time, and (step 6) /cache/stats right before
+     * and right after it, so its own hits and misses can be told.
+     */
+    public record ReadsOnly(int users, Window window, CacheStats cacheBefore, CacheStats cacheAfter) {
+    }
+
     /** Step 6's /cache/stats (cumulative) after the stage of {@code afterUsers} users; 0: before the first stage. */
     public record CacheSnapshot(int afterUsers, CacheStats stats) {
     }
@@ -120,7 +129,7 @@ public record SimulationResults(Map<String, RequestStats> requests, Map<Integer,
     public static SimulationResults read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
-            return new SimulationResults(null, null, null, null, null, null);
+            return new SimulationResults(null, null, null, null, null, null, null);
         }
         try {
             return JSON.readValue(file.toFile(), SimulationResults.class);
