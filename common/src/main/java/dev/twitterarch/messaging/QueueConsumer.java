@@ -542,7 +542,7 @@ public class QueueConsumer implements SmartLifecycle {
             deadLetter(delivery, "failed " + attempt + " times: " + failure);
             return;
         }
-        log.warn("{}: attempt {} of {} failed, will retry: {}", queue, attempt, settings.maxAttempts(), failure.toString());
+        log.warn("{}: attempt {} of {} failed, will retry: {}", queue, attempt, settings.maxAttempts(), oneLine(failure));
         Map<String, Object> headers = new HashMap<>(properties.getHeaders() == null ? Map.of() : properties.getHeaders());
         headers.remove("x-delivery-count"); // the broker's count of this copy's deliveries, not the new one's
         headers.put(ATTEMPT_HEADER, attempt + 1);
@@ -563,6 +563,20 @@ public class QueueConsumer implements SmartLifecycle {
             delivery.channel().basicReject(delivery.tag(), false);
             deadLettered.incrementAndGet();
         });
+    }
+
+    /**
+     * A failure in one line: its class and its deepest cause's message, whitespace collapsed (a JDBC
+     * exception's message holds the whole multi-line statement; the cause says what went wrong).
+     */
+    static String oneLine(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = String.valueOf(cause.getMessage()).replaceAll("\\s+", " ").strip();
+        return cause == failure ? failure.getClass().getSimpleName() + ": " + message
+                : failure.getClass().getSimpleName() + " (" + cause.getClass().getSimpleName() + ": " + message + ")";
     }
 
     private static int attemptOf(AMQP.BasicProperties properties) {

@@ -120,6 +120,7 @@ class Step3DeliveryTest extends HandPublishedDeliveryTest {
         assertThat(dead.getProps().getType()).isEqualTo(poison.type);
         FanOutTestSupport.assertRejectedFrom(dead, fanOutQueue());
         assertThat(support.ready(support.topology.deadLetterQueue())).as("other dead letters").isZero();
+        expectedErrors.assertLogged("dead-lettering message");
     }
 
     /**
@@ -195,6 +196,8 @@ class Step3DeliveryTest extends HandPublishedDeliveryTest {
         assertThat(dead.getProps().getHeaders().get("x-attempt")).as("attempt count header")
                 .isEqualTo(messaging.maxAttempts());
         FanOutTestSupport.assertRejectedFrom(dead, fanOutQueue());
+        expectedErrors.assertLogged("attempt " + messaging.maxAttempts() + " of " + messaging.maxAttempts() + " failed");
+        expectedErrors.assertLogged("dead-lettering message {\"tweetId\":" + tweet);
     }
 
     /**

@@ -246,6 +246,7 @@ class Step4DeliveryTest extends HandPublishedDeliveryTest {
         assertThat(dead.getProps().getHeaders()).as("headers of a message never retried").doesNotContainKey("x-attempt");
         FanOutTestSupport.assertRejectedFrom(dead, poisonQueue);
         assertThat(support.ready(support.topology.deadLetterQueue())).as("other dead letters").isZero();
+        expectedErrors.assertLogged("dead-lettering message");
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -19,6 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.twitterarch.common.id.SnowflakeIds;
 import dev.twitterarch.messaging.FanOutTracker;
+import dev.twitterarch.messaging.QueueConsumer;
 
 /**
  * The base of the asynchronous steps' delivery tests: tests that publish odd messages by hand,
@@ -54,6 +56,10 @@ public abstract class HandPublishedDeliveryTest {
 
     @Autowired
     protected FanOutTracker tracker;
+
+    /** The consumer's ERROR lines about the poison messages these tests publish: asserted, not printed. */
+    @RegisterExtension
+    protected final ExpectedErrors expectedErrors = ExpectedErrors.from(QueueConsumer.class);
 
     protected FanOutTestSupport support;
     protected ApiClient api;
