@@ -84,8 +84,13 @@ public final class ExpectedErrors implements BeforeEachCallback, AfterEachCallba
         capture.stop();
         if (!logged.isEmpty()) {
             LoggerFactory.getLogger(ExpectedErrors.class).info("kept {} error-level log line(s) of {} off the console, provoked by this test on purpose; the first: {}",
-                    logged.size(), loggers, logged.get(0));
+                    logged.size(), loggers, abbreviate(logged.get(0)));
         }
+    }
+
+    private static String abbreviate(String message) {
+        String line = message.replaceAll("\\s+", " ");
+        return line.length() <= 160 ? line : line.substring(0, 160) + "...";
     }
 
     private final class Capture extends TurboFilter {
