@@ -128,8 +128,7 @@ public final class Chaos {
             rabbitProxy.close();
         }
         Path table = knobs.workDir().resolve("figures.md");
-        List<String> rows = new ArrayList<>(List.of("| scenario | step | acknowledged | lost | duplicate | stray | orphaned"
-                + " | 5xx during outage | 500s | longest lag | result |", "|---|---|---|---|---|---|---|---|---|---|---|"));
+        List<String> rows = new ArrayList<>(List.of(Figures.MARKDOWN_HEADER));
         all.forEach(f -> rows.add(f.markdownRow()));
         Files.write(table, rows);
         System.out.println();

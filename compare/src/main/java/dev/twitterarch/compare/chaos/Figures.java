@@ -39,11 +39,15 @@ record Figures(String scenario, int step, long acknowledged, long lost, long dup
                 passed() ? "PASS" : "FAIL", note.isEmpty() ? "" : "  (" + note + ")");
     }
 
+    /** The header of the README's table, whose rows {@link #markdownRow} writes. */
+    static final String MARKDOWN_HEADER = "| scenario | step | acknowledged | lost | duplicate | stray | orphaned | declared lost"
+            + " | 5xx during fault | 5xx after it | 500s | longest lag | result | notes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+
     /** A row of the README's table. */
     String markdownRow() {
-        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |", scenario, step, acknowledged,
-                lost, duplicate, stray, orphaned, declared, outage5xx, http500,
+        return String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s |", scenario, step, acknowledged,
+                lost, duplicate, stray, orphaned, declared, outage5xx, other5xx, http500,
                 longestLagMillis < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f s", longestLagMillis / 1000.0),
-                passed() ? "PASS" : "FAIL");
+                passed() ? "PASS" : "FAIL", note);
     }
 }
