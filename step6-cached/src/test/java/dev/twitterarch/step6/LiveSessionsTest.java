@@ -52,7 +52,9 @@ class LiveSessionsTest {
         }
     }, user -> celebritiesOf.getOrDefault(user, List.of()),
             (author, users) -> users.stream().filter(followersOf.getOrDefault(author, Set.of())::contains).toList(),
-            readers -> { }, new LiveSettings(8 * 1024, Duration.ofSeconds(2), 10_000, 10_000), registry);
+            // a socket's mailbox holds 16 KiB: the ordered test's 1,000 small frames (about 9 KiB) fit even when the
+            // senders fall behind on a busy machine; the slow reader's 100 KiB do not
+            readers -> { }, new LiveSettings(16 * 1024, Duration.ofSeconds(2), 10_000, 10_000), registry);
 
     @AfterEach
     void tearDown() {

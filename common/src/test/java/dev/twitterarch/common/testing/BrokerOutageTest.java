@@ -121,6 +121,14 @@ public abstract class BrokerOutageTest {
     /** Events this step counted as lost so far (its metric); 0 for a lossless step. */
     protected abstract long lostEventsCounted();
 
+    /**
+     * The lines in which this step logged, during this test, each event it lost (a lossy step keeps
+     * them with {@link ExpectedErrors}, off the console); none for a lossless step.
+     */
+    protected List<String> lostEventLog() {
+        return List.of();
+    }
+
     @ParameterizedTest
     @EnumSource(Outage.class)
     void theStepComesBackByItselfAfterTheBrokerWasAway(Outage outage) {
@@ -234,6 +242,8 @@ public abstract class BrokerOutageTest {
             // a publish whose confirm was lost with the connection may have reached the queue all the same
             assertThat(lost).as("accepted tweets never fanned out, against the events counted as lost").isLessThanOrEqualTo(counted);
             assertThat(counted).as("events counted as lost: at most the requests in flight when it went").isLessThanOrEqualTo(CLIENTS);
+            assertThat(lostEventLog()).as("one line per event counted as lost").hasSize((int) counted)
+                    .allMatch(line -> line.startsWith("fan-out lost: "));
         }
     }
 

@@ -35,7 +35,10 @@ import ch.qos.logback.core.spi.FilterReply;
  * </pre>
  *
  * A logback turbo filter, so it sees the event before any appender and on every thread (the
- * consumers log from their own); the loggers match by name prefix (a class or a package).
+ * consumers log from their own); the loggers match by name prefix (a class or a package). Spring
+ * Boot resets logback when the first application of a JVM starts, which drops every turbo filter:
+ * a test that starts an application itself must keep Boot's logging system off it
+ * ({@code LoggingSystem.NONE}), as {@code Step1CitusWithoutWorkersTest} does.
  */
 public final class ExpectedErrors implements BeforeEachCallback, AfterEachCallback {
 
