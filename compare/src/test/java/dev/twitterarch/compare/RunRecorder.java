@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.gatling.javaapi.core.ChainBuilder;
 
@@ -36,22 +37,21 @@ final class RunRecorder {
 
     /** {@code chain}, with the time it ran in counted into the stage of {@code users} users. */
     ChainBuilder inStage(int users, ChainBuilder chain) {
-        return exec(session -> {
-            stages.merge(users, Window.at(System.currentTimeMillis()), Window::union);
-            return session;
-        }).exec(chain).exec(session -> {
-            stages.merge(users, Window.at(System.currentTimeMillis()), Window::union);
-            return session;
-        });
+        return timed(chain, now -> stages.merge(users, now, Window::union));
     }
 
     /** {@code chain}, with the time it ran in counted into the reads-only stage. */
     ChainBuilder inReadsOnly(ChainBuilder chain) {
+        return timed(chain, now -> readsOnly.accumulateAndGet(now, (was, at) -> was == null ? at : was.union(at)));
+    }
+
+    /** {@code chain}, handing {@code into} the moment before it and the moment after it. */
+    private static ChainBuilder timed(ChainBuilder chain, Consumer<Window> into) {
         return exec(session -> {
-            readsOnly.accumulateAndGet(Window.at(System.currentTimeMillis()), (was, now) -> was == null ? now : was.union(now));
+            into.accept(Window.at(System.currentTimeMillis()));
             return session;
         }).exec(chain).exec(session -> {
-            readsOnly.accumulateAndGet(Window.at(System.currentTimeMillis()), (was, now) -> was == null ? now : was.union(now));
+            into.accept(Window.at(System.currentTimeMillis()));
             return session;
         });
     }

@@ -94,7 +94,7 @@ public class StepSimulation extends Simulation {
      */
     private void readsOnly(List<PopulationBuilder> parts, List<Map<String, Object>> actions) {
         List<Map<String, Object>> reads = actions.stream().filter(a -> "read".equals(a.get("action"))).toList();
-        List<Object> readers = reads.stream().map(a -> a.get("user_id")).distinct().map(Object.class::cast).toList();
+        List<Object> readers = reads.stream().map(a -> a.get("user_id")).distinct().toList();
         int lanes = Math.min(10, readers.size());
         List<Map<String, Object>> slices = new ArrayList<>();
         for (int lane = 0; lane < lanes; lane++) {

@@ -604,13 +604,19 @@ public final class ReportWriter {
 
         /** One number of step 6's /cache/stats at the end of its run, or null. */
         String cacheStat(String name) {
-            Path file = dir.resolve("cache-stats.json");
             try {
-                JsonNode value = Files.exists(file) ? new ObjectMapper().readTree(file.toFile()).get(name) : null;
+                JsonNode json = cacheStatsJson();
+                JsonNode value = json == null ? null : json.get(name);
                 return value == null || !value.isNumber() ? null : number(value.doubleValue());
             } catch (IOException e) {
                 return null;
             }
+        }
+
+        /** Step 6's /cache/stats answer at the end of its run, as the simulation saved it; null if it saved none. */
+        private JsonNode cacheStatsJson() throws IOException {
+            Path file = dir.resolve("cache-stats.json");
+            return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : null;
         }
 
         String lagSummary() {
@@ -643,15 +649,14 @@ public final class ReportWriter {
 
         /** Step 6's whole /cache/stats answer at the end of its run: its numbers, by name. */
         String cacheStats() {
-            Path file = dir.resolve("cache-stats.json");
-            if (!Files.exists(file)) {
-                return "not read";
-            }
             try {
-                JsonNode json = new ObjectMapper().readTree(file.toFile());
+                JsonNode json = cacheStatsJson();
+                if (json == null) {
+                    return "not read";
+                }
                 List<String> numbers = json.properties().stream().filter(e -> e.getValue().isNumber())
                         .map(e -> e.getKey().replace('_', ' ') + " " + number(e.getValue().doubleValue())).toList();
-                return numbers.isEmpty() ? Files.readString(file).strip() : String.join(", ", numbers);
+                return numbers.isEmpty() ? Files.readString(dir.resolve("cache-stats.json")).strip() : String.join(", ", numbers);
             } catch (IOException e) {
                 return "unreadable: " + e.getMessage();
             }
